@@ -1,0 +1,139 @@
+"""The `eventdb` command: migrate, seed, export and serve the database."""
+
+import csv
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from api.settings import Settings
+
+app = typer.Typer(
+    help="eventdb: a REST API over a structured, evidence-linked database of news events.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        help="SQLAlchemy URL, e.g. sqlite:///eventdb.sqlite3 or postgresql://user@host/db. "
+        "Default: $EVENTDB_DATABASE_URL, else eventdb.sqlite3 in the working directory.",
+        show_default=False,
+    ),
+]
+
+
+def _settings(database_url: str | None) -> Settings:
+    return Settings(database_url=database_url) if database_url else Settings()
+
+
+@app.command()
+def migrate(database_url: DatabaseUrl = None) -> None:
+    """Create or upgrade the schema to the latest migration."""
+    from api.db import create_db_engine
+    from api.migrations import upgrade
+
+    engine = create_db_engine(_settings(database_url).database_url)
+    upgrade(engine)
+    typer.echo("schema is at the latest migration")
+
+
+@app.command()
+def seed(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Seed files to load. Default: every *.yaml in seed/.", show_default=False
+        ),
+    ] = None,
+    database_url: DatabaseUrl = None,
+    reset: Annotated[bool, typer.Option("--reset", help="Empty every table first.")] = False,
+) -> None:
+    """Migrate if needed, then load the seed files in one transaction (a no-op if loaded)."""
+    from sqlalchemy.exc import OperationalError
+
+    from api.db import create_db_engine
+    from api.loader import SeedError, load, seed_files
+    from api.migrations import upgrade
+
+    started = time.perf_counter()
+    settings = _settings(database_url)
+    paths = files or seed_files(settings.seed_dir)
+    if not paths:
+        typer.echo(f"error: no seed files in {settings.seed_dir}", err=True)
+        raise typer.Exit(2)
+    engine = create_db_engine(settings.database_url)
+    try:
+        upgrade(engine)
+        results = load(engine, paths, reset=reset)
+    except SeedError as error:
+        typer.echo(f"error: nothing was written.\n{error}", err=True)
+        raise typer.Exit(1) from error
+    except OperationalError as error:
+        typer.echo(f"error: cannot use the database: {error.orig}", err=True)
+        raise typer.Exit(1) from error
+    for result in results:
+        counts = ", ".join(f"{n} {table}" for table, n in result.counts.items())
+        typer.echo(f"{result.source}: {result.status}" + (f" ({counts})" if counts else ""))
+    typer.echo(f"done in {time.perf_counter() - started:.2f} s")
+
+
+@app.command()
+def export(
+    out: Annotated[
+        Path, typer.Argument(help="Folder to write eventdb.json and one CSV per table.")
+    ],
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Write the whole database as JSON (eventdb.json) and each table as CSV."""
+    import orjson
+    from sqlalchemy import select
+
+    from api.db import create_db_engine
+    from api.models import Base
+
+    engine = create_db_engine(_settings(database_url).database_url)
+    out.mkdir(parents=True, exist_ok=True)
+    everything: dict[str, list[dict[str, object]]] = {}
+    with engine.connect() as connection:
+        for table in Base.metadata.sorted_tables:
+            query = select(table).order_by(*table.primary_key.columns)
+            rows = [dict(row._mapping) for row in connection.execute(query)]
+            everything[table.name] = rows
+            with (out / f"{table.name}.csv").open("w", newline="", encoding="utf-8") as file:
+                writer = csv.DictWriter(file, fieldnames=[column.name for column in table.columns])
+                writer.writeheader()
+                # A JSON column (actors.titles) as JSON, not as a Python repr.
+                writer.writerows(
+                    {
+                        name: orjson.dumps(value).decode()
+                        if isinstance(value, list | dict)
+                        else value
+                        for name, value in row.items()
+                    }
+                    for row in rows
+                )
+    (out / "eventdb.json").write_bytes(
+        orjson.dumps(everything, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS) + b"\n"
+    )
+    summary = ", ".join(f"{len(rows)} {name}" for name, rows in everything.items())
+    typer.echo(f"wrote {out}/eventdb.json and {len(everything)} CSV files ({summary})")
+
+
+@app.command()
+def serve(
+    database_url: DatabaseUrl = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the API with uvicorn; an empty SQLite database is migrated and seeded first."""
+    import uvicorn
+
+    from api.main import create_app, prepare_database
+
+    settings = _settings(database_url)
+    prepare_database(settings)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")

@@ -1,0 +1,67 @@
+"""Full-text search with one meaning on both databases.
+
+The loader stores `search_text` already folded (api.text.fold): plain words separated by spaces.
+SQLite indexes it with FTS5 and PostgreSQL with a GIN index on to_tsvector('simple', ...), and
+neither stems nor drops stop words, so both split the text into exactly the same words and
+answer a query with the same rows. A query is a list of words and "quoted phrases": every one
+must match; a bare word also matches as a prefix (`hostage` finds "hostages").
+"""
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, literal_column, select, text
+from sqlalchemy.orm import InstrumentedAttribute
+
+from api.errors import Problem
+from api.text import words
+
+_PHRASE = re.compile(r"[\"“”](.*?)(?:[\"“”]|$)")
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    prefixes: tuple[str, ...]
+    phrases: tuple[tuple[str, ...], ...]
+
+    @classmethod
+    def parse(cls, raw: str) -> "SearchQuery":
+        phrases = [tuple(words(phrase)) for phrase in _PHRASE.findall(raw)]
+        prefixes = words(_PHRASE.sub(" ", raw))
+        query = cls(tuple(prefixes), tuple(phrase for phrase in phrases if phrase))
+        if not query.prefixes and not query.phrases:
+            raise Problem(422, "Empty search", f"q={raw!r} has no letters or digits to search for.")
+        return query
+
+    def fts5(self) -> str:
+        parts = [f'"{word}"*' for word in self.prefixes]
+        parts += ['"' + " ".join(phrase) + '"' for phrase in self.phrases]
+        return " AND ".join(parts)
+
+    def tsquery(self) -> str:
+        parts = [f"{word}:*" for word in self.prefixes]
+        parts += ["(" + " <-> ".join(phrase) + ")" for phrase in self.phrases]
+        return " & ".join(parts)
+
+
+def matches(
+    dialect: str,
+    table: str,
+    search_text: InstrumentedAttribute[str],
+    row_id: InstrumentedAttribute[int],
+    query: SearchQuery,
+) -> ColumnElement[bool]:
+    """A WHERE clause: the row's search_text matches the query (index-backed on both databases)."""
+    if dialect == "postgresql":
+        simple: ColumnElement[Any] = literal_column("'simple'::regconfig")
+        return func.to_tsvector(simple, search_text).op("@@")(
+            func.to_tsquery(simple, query.tsquery())
+        )
+    fts_table = f"{table}_fts"
+    hits: Select[Any] = (
+        select(literal_column("rowid"))
+        .select_from(text(fts_table))
+        .where(literal_column(fts_table).op("MATCH")(query.fts5()))
+    )
+    return row_id.in_(hits)

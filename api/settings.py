@@ -1,0 +1,23 @@
+"""The one settings object: every knob comes from the environment (EVENTDB_*) or a CLI flag."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="EVENTDB_")
+
+    database_url: str = "sqlite:///eventdb.sqlite3"
+    seed_dir: Path = PROJECT_ROOT / "seed"
+    cors_origins: list[str] = ["*"]
+    # Seconds a request waits for a pooled connection before it answers 503 instead of hanging.
+    pool_timeout: float = 5.0
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

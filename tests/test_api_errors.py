@@ -1,0 +1,121 @@
+"""Errors are RFC 9457 problem+json with a sentence a person can read."""
+
+from typing import Any
+
+import httpx
+import pytest
+
+PROBLEM = "application/problem+json"
+
+
+def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == PROBLEM
+    body: dict[str, Any] = response.json()
+    assert body["status"] == status
+    assert isinstance(body["title"], str) and body["title"]
+    assert isinstance(body["detail"], str) and body["detail"].endswith((".", "?"))
+    assert "Traceback" not in response.text and "SELECT" not in response.text
+    return body
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/actors/nobody",
+        "/events/nothing",
+        "/statements/999999",
+        "/statements/no-such-slug",
+        "/proposals/none",
+        "/sources/none",
+        "/no-such-endpoint",
+    ],
+)
+def test_an_unknown_slug_or_path_answers_404(client: httpx.Client, path: str) -> None:
+    assert_problem(client.get(path), 404)
+
+
+def test_a_bad_date_answers_422_saying_it_is_not_a_date(client: httpx.Client) -> None:
+    body = assert_problem(client.get("/statements", params={"from": "2024-13-01"}), 422)
+    assert body["detail"].startswith("from=2024-13-01 is not a date")
+
+
+def test_a_range_that_ends_before_it_starts_answers_422(client: httpx.Client) -> None:
+    body = assert_problem(
+        client.get("/events", params={"from": "2024-06-10", "to": "2024-06-01"}), 422
+    )
+    assert "after" in str(body["detail"])
+
+
+def test_a_typo_in_a_parameter_name_answers_400_naming_it_and_the_parameters_taken(
+    client: httpx.Client,
+) -> None:
+    body = assert_problem(client.get("/statements", params={"speakr": "blinken"}), 400)
+    detail = str(body["detail"])
+    assert detail.startswith("speakr is not a parameter of /statements")
+    for taken in ("speaker", "from", "to", "q", "limit", "cursor"):
+        assert taken in detail
+
+
+def test_a_parameter_given_twice_answers_400(client: httpx.Client) -> None:
+    body = assert_problem(client.get("/statements?speaker=blinken&speaker=hamas"), 400)
+    assert "speaker" in str(body["detail"])
+
+
+def test_an_unknown_actor_answers_422_naming_the_closest_actors(client: httpx.Client) -> None:
+    body = assert_problem(client.get("/statements", params={"speaker": "blinkn"}), 422)
+    assert "antony-blinken" in body["suggestions"]
+    assert "antony-blinken" in str(body["detail"])
+
+
+@pytest.mark.parametrize("parameter", ["actor", "speaker", "affiliation"])
+def test_every_actor_parameter_refuses_names_that_match_nothing(
+    client: httpx.Client, parameter: str
+) -> None:
+    path = {"actor": "/events", "speaker": "/statements", "affiliation": "/actors"}[parameter]
+    assert_problem(client.get(path, params={parameter: "zzzz qqqq"}), 422)
+
+
+@pytest.mark.parametrize(
+    ("path", "parameter"),
+    [
+        ("/statements", "event"),
+        ("/statements", "term"),
+        ("/positions", "term"),
+        ("/positions", "proposal"),
+        ("/terms", "proposal"),
+    ],
+)
+def test_an_unknown_slug_in_a_filter_answers_422_not_an_empty_list(
+    client: httpx.Client, path: str, parameter: str
+) -> None:
+    assert_problem(client.get(path, params={parameter: "no-such-thing"}), 422)
+
+
+@pytest.mark.parametrize(
+    ("path", "parameter", "value"),
+    [
+        ("/events", "kind", "picnic"),
+        ("/positions", "stance", "loves"),
+        ("/statements", "direct", "maybe"),
+        ("/terms", "phase", "one"),
+        ("/actors", "kind", "alien"),
+        ("/statements", "sort", "speaker"),
+        ("/statements", "format", "xml"),
+        ("/statements", "limit", "0"),
+    ],
+)
+def test_a_value_outside_the_vocabulary_answers_422_naming_the_parameter(
+    client: httpx.Client, path: str, parameter: str, value: str
+) -> None:
+    body = assert_problem(client.get(path, params={parameter: value}), 422)
+    assert str(body["detail"]).startswith(f"{parameter}=")
+
+
+def test_a_search_with_no_words_answers_422(client: httpx.Client) -> None:
+    assert_problem(client.get("/statements", params={"q": "%%% ***"}), 422)
+
+
+def test_a_write_method_answers_405_because_the_api_is_read_only(client: httpx.Client) -> None:
+    body = assert_problem(client.post("/statements", json={}), 405)
+    assert "read-only" in str(body["detail"])

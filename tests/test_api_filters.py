@@ -1,0 +1,338 @@
+"""Every filter of every list, against the seeded article, on both databases."""
+
+from typing import Any
+
+import httpx
+import pytest
+
+from api.text import words
+
+
+def items(client: httpx.Client, path: str, **params: Any) -> list[dict[str, Any]]:
+    response = client.get(path, params={"limit": 500, **params})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["total"] == len(body["items"])
+    result: list[dict[str, Any]] = body["items"]
+    return result
+
+
+def slugs(found: list[dict[str, Any]]) -> set[str]:
+    return {item["slug"] for item in found}
+
+
+# Actors -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["sisi", "El-Sisi", "EL SISI", "abdel fatah el-sisi", "El-Sísi"])
+def test_an_actor_is_found_by_any_alias_in_any_case_with_or_without_accents(
+    client: httpx.Client, name: str
+) -> None:
+    events = items(client, "/events", actor=name)
+    assert "blinken-meets-sisi" in slugs(events)
+
+
+@pytest.mark.parametrize(
+    "name", ["antony-blinken", "Antony Blinken", "blinken", "the top U.S. diplomat"]
+)
+def test_a_speaker_is_found_by_slug_name_or_alias(client: httpx.Client, name: str) -> None:
+    found = items(client, "/statements", speaker=name)
+    assert found
+    assert {s["speaker"]["slug"] for s in found} == {"antony-blinken"}
+
+
+def test_actors_q_matches_part_of_a_name_or_an_alias(client: httpx.Client) -> None:
+    assert "abdel-fatah-el-sisi" in slugs(items(client, "/actors", q="sisi"))
+    assert "antony-blinken" in slugs(items(client, "/actors", q="top u.s. diplomat"))
+
+
+def test_actors_kind_filters_by_kind(client: httpx.Client) -> None:
+    anonymous = items(client, "/actors", kind="anonymous_source")
+    assert "senior-diplomat" in slugs(anonymous)
+    assert {a["kind"] for a in anonymous} == {"anonymous_source"}
+
+
+def test_actors_affiliation_lists_who_belongs_to_an_actor(client: httpx.Client) -> None:
+    found = items(client, "/actors", affiliation="the United States")
+    assert "antony-blinken" in slugs(found)
+    assert {a["affiliation"]["slug"] for a in found} == {"united-states"}
+
+
+def test_an_actor_shows_aliases_affiliation_and_counts_that_match_the_lists(
+    client: httpx.Client,
+) -> None:
+    actor = client.get("/actors/antony-blinken").json()
+    assert "The top U.S. diplomat" in {alias["name"] for alias in actor["aliases"]}
+    assert actor["affiliation"]["slug"] == "united-states"
+    assert actor["counts"]["statements"] == len(
+        items(client, "/statements", speaker="antony-blinken")
+    )
+    assert actor["counts"]["events"] == len(items(client, "/events", actor="antony-blinken"))
+    assert actor["counts"]["positions"] == len(items(client, "/positions", actor="antony-blinken"))
+
+
+# Events -----------------------------------------------------------------------------------
+
+
+def test_events_kind_filters_by_kind_and_meetings_are_events_of_kind_meeting(
+    client: httpx.Client,
+) -> None:
+    meetings = items(client, "/events", kind="meeting")
+    assert {e["kind"] for e in meetings} == {"meeting"}
+    assert items(client, "/meetings") == meetings
+
+
+def test_events_actor_and_role_find_who_hosted_whom(client: httpx.Client) -> None:
+    hosted = items(client, "/meetings", actor="sisi", role="host")
+    assert slugs(hosted) == {"blinken-meets-sisi"}
+    assert items(client, "/meetings", actor="sisi", role="visitor") == []
+
+
+def test_events_role_alone_filters_on_any_participant(client: httpx.Client) -> None:
+    for event in items(client, "/events", role="abstained"):
+        assert "abstained" in {p["role"] for p in event["participants"]}
+
+
+def test_events_location_matches_part_of_the_place_in_any_case(client: httpx.Client) -> None:
+    in_cairo = items(client, "/events", location="cairo")
+    assert "blinken-meets-sisi" in slugs(in_cairo)
+    assert all("cairo" in e["location"].lower() for e in in_cairo)
+
+
+def test_a_vote_shows_its_tally_and_abstentions(client: httpx.Client) -> None:
+    vote = client.get("/events/unsc-vote").json()
+    assert (vote["outcome"]["votes_for"], vote["outcome"]["votes_against"]) == (14, 0)
+    assert vote["outcome"]["abstentions"] == 1
+    assert {"russia"} == {
+        p["actor"]["slug"] for p in vote["participants"] if p["role"] == "abstained"
+    }
+
+
+def test_a_day_range_finds_the_events_of_that_day(client: httpx.Client) -> None:
+    monday = items(client, "/events", **{"from": "2024-06-10", "to": "2024-06-10"})
+    assert {"blinken-meets-sisi", "blinken-meets-netanyahu", "unsc-vote"} <= slugs(monday)
+    assert "israeli-hostage-raid" not in slugs(monday)
+
+
+def test_a_week_precision_fact_matches_any_range_that_overlaps_its_week(
+    client: httpx.Client,
+) -> None:
+    wednesday = items(client, "/events", **{"from": "2024-06-05", "to": "2024-06-05"})
+    talks = next(e for e in wednesday if e["slug"] == "burns-talks-with-mediators")
+    assert talks["date"] == {
+        "start": "2024-06-03",
+        "end": "2024-06-09",
+        "precision": "week",
+        "as_written": "last week",
+    }
+
+
+def test_an_open_ended_fact_matches_every_range_after_its_start(client: httpx.Client) -> None:
+    later = items(client, "/events", **{"from": "2024-07-01"})
+    assert "biden-trump-debate" in slugs(later)
+    assert "biden-trump-debate" not in slugs(items(client, "/events", to="2024-06-10"))
+
+
+def test_undated_facts_match_no_date_range_but_are_listed_without_one(client: httpx.Client) -> None:
+    undated = {e["slug"] for e in items(client, "/events") if e["date"]["precision"] == "unknown"}
+    assert undated
+    assert not undated & slugs(
+        items(client, "/events", **{"from": "1900-01-01", "to": "2100-01-01"})
+    )
+
+
+def test_events_q_searches_titles_and_descriptions(client: httpx.Client) -> None:
+    found = items(client, "/events", q="security council")
+    assert "unsc-vote" in slugs(found)
+
+
+# Statements -------------------------------------------------------------------------------
+
+
+def test_everything_blinken_said_on_monday(client: httpx.Client) -> None:
+    found = items(
+        client, "/statements", speaker="blinken", **{"from": "2024-06-10", "to": "2024-06-10"}
+    )
+    assert "blinken-press-hamas-to-say-yes" in slugs(found)
+    assert all(s["date"]["start"] <= "2024-06-10" for s in found)
+    assert "blinken-ball-in-hamas-court" not in slugs(found)  # undated: "has said repeatedly"
+
+
+def test_direct_true_gives_verbatim_quotes_and_false_gives_reported_claims(
+    client: httpx.Client,
+) -> None:
+    direct = items(client, "/statements", direct="true")
+    reported = items(client, "/statements", direct="false")
+    assert direct and reported
+    assert {s["mode"] for s in direct} == {"direct"}
+    assert {s["mode"] for s in reported} == {"reported"}
+    assert len(direct) + len(reported) == len(items(client, "/statements"))
+    for quote in direct:
+        assert quote["text"] in quote["evidence"]["text"]
+
+
+def test_statements_event_gives_what_was_said_at_an_event(client: httpx.Client) -> None:
+    found = items(client, "/statements", event="blinken-cairo-remarks")
+    assert found
+    assert {s["event"]["slug"] for s in found} == {"blinken-cairo-remarks"}
+
+
+def test_statements_term_gives_what_was_said_about_a_term(client: httpx.Client) -> None:
+    found = items(client, "/statements", term="written-guarantee-from-israel")
+    assert found
+    for statement in found:
+        assert "written-guarantee-from-israel" in {t["slug"] for t in statement["terms"]}
+
+
+def test_statements_anonymous_separates_anonymous_sources_from_named_speakers(
+    client: httpx.Client,
+) -> None:
+    anonymous = items(client, "/statements", anonymous="true")
+    named = items(client, "/statements", anonymous="false")
+    assert anonymous and named
+    assert all(s["anonymous"] and s["speaker"]["kind"] == "anonymous_source" for s in anonymous)
+    assert not any(s["anonymous"] for s in named)
+    assert len(anonymous) + len(named) == len(items(client, "/statements"))
+
+
+def test_a_statement_is_found_by_id_and_by_slug(client: httpx.Client) -> None:
+    by_slug = client.get("/statements/blinken-press-hamas-to-say-yes").json()
+    assert client.get(f"/statements/{by_slug['id']}").json() == by_slug
+    assert by_slug["speaker"] == {
+        "slug": "antony-blinken",
+        "name": "Antony Blinken",
+        "kind": "person",
+    }
+
+
+# Full-text search -------------------------------------------------------------------------
+
+
+def _python_search(statements: list[dict[str, Any]], query: str) -> set[str]:
+    """The documented meaning of `q` for bare words: every word is a prefix of some word."""
+    wanted = words(query)
+    return {
+        s["slug"]
+        for s in statements
+        if all(any(token.startswith(w) for token in words(s["text"])) for w in wanted)
+    }
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "hostage",
+        "permanent cease",
+        "HAMAS",
+        "yes",
+        "Hamas’s court",
+        "Hamas's court",
+        "sisi",
+        "written guarantee",
+    ],
+)
+def test_search_means_the_same_on_both_databases(client: httpx.Client, query: str) -> None:
+    everything = items(client, "/statements")
+    assert slugs(items(client, "/statements", q=query)) == _python_search(everything, query)
+
+
+def test_search_ignores_curly_versus_straight_quotes(client: httpx.Client) -> None:
+    curly = slugs(items(client, "/statements", q="ball is in Hamas’s court"))
+    straight = slugs(items(client, "/statements", q="ball is in Hamas's court"))
+    assert curly == straight == {"blinken-ball-in-hamas-court"}
+
+
+def test_a_quoted_phrase_matches_the_words_together(client: httpx.Client) -> None:
+    phrase = slugs(items(client, "/statements", q='"say yes"'))
+    assert "blinken-press-hamas-to-say-yes" in phrase
+    loose = slugs(items(client, "/statements", q="yes say"))
+    assert phrase <= loose
+
+
+# Proposals, terms, positions, timeline, sources -------------------------------------------
+
+
+def test_a_proposal_lists_its_phases_and_terms_in_order(client: httpx.Client) -> None:
+    proposal = client.get("/proposals/gaza-ceasefire-proposal").json()
+    assert [p["number"] for p in proposal["phases"]] == [1, 2, 3]
+    positions = [t["position"] for t in proposal["terms"]]
+    assert positions == sorted(positions)
+    assert proposal["proposed_by"]["slug"] == "joe-biden"
+
+
+def test_terms_phase_gives_what_was_agreed_in_one_phase(client: httpx.Client) -> None:
+    phase_one = items(client, "/terms", proposal="gaza-ceasefire-proposal", phase=1)
+    assert "six-week-ceasefire" in slugs(phase_one)
+    assert {t["phase"]["number"] for t in phase_one} == {1}
+
+
+def test_terms_kind_filters_by_kind(client: httpx.Client) -> None:
+    assurances = items(client, "/terms", kind="assurance")
+    assert assurances and {t["kind"] for t in assurances} == {"assurance"}
+
+
+def test_positions_filter_by_term_and_stance(client: httpx.Client) -> None:
+    found = items(client, "/positions", term="permanent-ceasefire", stance="rejects")
+    assert {p["actor"]["slug"] for p in found} == {"benjamin-netanyahu"}
+    assert all(p["term"]["slug"] == "permanent-ceasefire" for p in found)
+
+
+def test_positions_filter_by_actor_and_proposal(client: httpx.Client) -> None:
+    found = items(client, "/positions", actor="Russia", proposal="gaza-ceasefire-proposal")
+    assert [p["stance"] for p in found] == ["abstains"]
+
+
+def test_a_conditional_position_says_its_condition(client: httpx.Client) -> None:
+    found = items(client, "/positions", actor="haniyeh", stance="conditional")
+    assert found and all(p["condition"] for p in found)
+
+
+def test_the_timeline_of_an_actor_merges_its_events_and_statements_in_date_order(
+    client: httpx.Client,
+) -> None:
+    timeline = items(client, "/timeline", actor="blinken")
+    types = {entry["type"] for entry in timeline}
+    assert types == {"event", "statement"}
+    dated = [entry["date"]["start"] for entry in timeline if entry["date"]["start"]]
+    assert dated == sorted(dated)
+    events = {e["slug"] for e in items(client, "/events", actor="blinken")}
+    said = {s["slug"] for s in items(client, "/statements", speaker="blinken")}
+    assert {entry[entry["type"]]["slug"] for entry in timeline} == events | said
+
+
+def test_the_timeline_takes_a_date_range(client: httpx.Client) -> None:
+    timeline = items(client, "/timeline", **{"from": "2024-06-08", "to": "2024-06-09"})
+    assert timeline
+    assert all(e["date"]["start"] <= "2024-06-09" for e in timeline)
+
+
+def test_a_source_has_its_metadata_and_full_text(client: httpx.Client) -> None:
+    source = client.get("/sources/wapo-2024-06-10-blinken").json()
+    assert source["publisher"] == "The Washington Post"
+    assert source["published"] == "2024-06-10"
+    assert source["length"] == len(source["text"]) == 9831
+    assert items(client, "/sources")[0]["text"] is None
+
+
+@pytest.mark.parametrize(
+    "path", ["/actors", "/events", "/statements", "/terms", "/positions", "/proposals"]
+)
+def test_every_fact_carries_evidence_that_is_exactly_the_source_text(
+    client: httpx.Client, path: str
+) -> None:
+    text = client.get("/sources/wapo-2024-06-10-blinken").json()["text"]
+
+    def check(value: Any) -> int:
+        checked = 0
+        if isinstance(value, dict):
+            if {"source", "start", "end", "text"} <= value.keys():
+                assert text[value["start"] : value["end"]] == value["text"]
+                return 1
+            checked += sum(check(v) for v in value.values())
+        elif isinstance(value, list):
+            checked += sum(check(v) for v in value)
+        return checked
+
+    found = items(client, path)
+    assert found and all(item["evidence"] for item in found)
+    assert check(found) >= len(found)

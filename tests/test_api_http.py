@@ -1,0 +1,111 @@
+"""HTTP around the data: formats, caching, CORS, security headers, health, docs and OpenAPI."""
+
+import csv
+import io
+
+import httpx
+import pytest
+
+
+def test_json_is_indented_for_reading_in_a_terminal(client: httpx.Client) -> None:
+    response = client.get("/proposals")
+    assert response.headers["content-type"] == "application/json"
+    assert response.text.startswith('{\n  "total"')
+    assert response.text.endswith("\n")
+
+
+@pytest.mark.parametrize("how", ["format", "accept"])
+def test_csv_has_one_row_per_item_with_flattened_columns(client: httpx.Client, how: str) -> None:
+    params: dict[str, str | int] = {"limit": 500}
+    if how == "format":
+        params["format"] = "csv"
+    headers = {"Accept": "text/csv"} if how == "accept" else {}
+    response = client.get("/statements", params=params, headers=headers)
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    items = client.get("/statements", params={"limit": 500}).json()["items"]
+    assert len(rows) == len(items)
+    assert rows[0]["speaker.slug"] == items[0]["speaker"]["slug"]
+    assert rows[0]["evidence.text"] == items[0]["evidence"]["text"]
+    assert rows[0]["date.start"] == (items[0]["date"]["start"] or "")
+
+
+def test_csv_takes_the_same_filters_as_json(client: httpx.Client) -> None:
+    params: dict[str, str | int] = {"speaker": "blinken", "limit": 500}
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get("/statements", params={**params, "format": "csv"}).text)
+        )
+    )
+    items = client.get("/statements", params=params).json()["items"]
+    assert [int(r["id"]) for r in rows] == [i["id"] for i in items]
+    assert {r["speaker.slug"] for r in rows} == {"antony-blinken"}
+
+
+def test_an_unchanged_response_answers_304_to_if_none_match(client: httpx.Client) -> None:
+    first = client.get("/actors/antony-blinken")
+    assert first.headers["cache-control"].startswith("public")
+    again = client.get("/actors/antony-blinken", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304
+    assert again.content == b""
+    other = client.get("/actors/hamas", headers={"If-None-Match": first.headers["etag"]})
+    assert other.status_code == 200
+
+
+def test_cors_lets_a_browser_on_another_origin_read_the_api(client: httpx.Client) -> None:
+    response = client.get("/statements", headers={"Origin": "https://example.org"})
+    assert response.headers["access-control-allow-origin"] in ("*", "https://example.org")
+    assert "link" in response.headers["access-control-expose-headers"].lower()
+    preflight = client.options(
+        "/statements",
+        headers={"Origin": "https://example.org", "Access-Control-Request-Method": "GET"},
+    )
+    assert preflight.status_code == 200
+
+
+def test_every_response_carries_security_headers(client: httpx.Client) -> None:
+    for response in (client.get("/statements"), client.get("/nowhere")):
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["x-frame-options"] == "DENY"
+
+
+def test_healthz_answers_while_the_process_is_up(client: httpx.Client) -> None:
+    assert client.get("/healthz").json() == {"status": "ok", "revision": None}
+
+
+def test_readyz_answers_when_the_schema_is_at_the_latest_migration(client: httpx.Client) -> None:
+    body = client.get("/readyz").json()
+    assert body["status"] == "ready"
+    assert body["revision"] == "0001"
+
+
+def test_the_docs_page_loads_its_assets_from_the_api_itself(client: httpx.Client) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "cdn" not in page.text.lower() and "https://" not in page.text.split("<body>")[0]
+    assert client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/static/swagger/swagger-ui.css").status_code == 200
+
+
+def test_openapi_describes_every_parameter_with_an_example(client: httpx.Client) -> None:
+    spec = client.get("/openapi.json").json()
+    assert spec["openapi"].startswith("3.1")
+    missing = [
+        f"{method.upper()} {path} {parameter['name']}"
+        for path, operations in spec["paths"].items()
+        for method, operation in operations.items()
+        for parameter in operation.get("parameters", [])
+        if not parameter.get("description")
+        or not (
+            parameter.get("example") is not None
+            or parameter.get("examples")
+            or parameter["schema"].get("examples")
+        )
+    ]
+    assert missing == []
+
+
+def test_openapi_documents_problem_json_errors_and_csv(client: httpx.Client) -> None:
+    operation = client.get("/openapi.json").json()["paths"]["/statements"]["get"]
+    assert "application/problem+json" in operation["responses"]["422"]["content"]
+    assert "text/csv" in operation["responses"]["200"]["content"]

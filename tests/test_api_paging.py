@@ -1,0 +1,123 @@
+"""Lists: stable order, cursor paging that never skips or repeats, totals and Link headers."""
+
+import re
+
+import httpx
+import pytest
+
+LISTS = [
+    "/actors",
+    "/events",
+    "/meetings",
+    "/statements",
+    "/proposals",
+    "/terms",
+    "/positions",
+    "/timeline",
+    "/sources",
+]
+
+
+def _key(item: dict[str, object]) -> object:
+    """What identifies an item of any list."""
+    if "type" in item:  # a timeline entry
+        fact = item[str(item["type"])]
+        assert isinstance(fact, dict)
+        return (item["type"], fact["slug"])
+    return item.get("id", item.get("slug"))
+
+
+def _walk(client: httpx.Client, path: str, limit: int) -> list[object]:
+    seen: list[object] = []
+    response = client.get(path, params={"limit": limit})
+    while True:
+        assert response.status_code == 200, response.text
+        page = response.json()
+        seen += [_key(item) for item in page["items"]]
+        if page["next_cursor"] is None:
+            assert "link" not in response.headers
+            return seen
+        link = re.fullmatch(r'<([^>]+)>; rel="next"', response.headers["link"])
+        assert link, response.headers["link"]
+        assert link.group(1) == page["next"]
+        response = client.get(link.group(1))
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_paging_through_a_list_serves_every_item_once_in_order(
+    client: httpx.Client, path: str
+) -> None:
+    everything = client.get(path, params={"limit": 500}).json()
+    assert everything["next_cursor"] is None
+    assert everything["total"] == len(everything["items"])
+    expected = [_key(item) for item in everything["items"]]
+
+    paged = _walk(client, path, limit=2)
+
+    assert paged == expected
+    assert len(set(map(str, paged))) == len(paged)
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_every_page_reports_the_total_of_the_whole_list(client: httpx.Client, path: str) -> None:
+    first = client.get(path, params={"limit": 1}).json()
+    everything = client.get(path, params={"limit": 500}).json()
+    assert first["total"] == everything["total"]
+    assert len(first["items"]) == min(1, everything["total"])
+
+
+def test_the_last_page_has_no_next_cursor_even_when_it_is_exactly_full(
+    client: httpx.Client,
+) -> None:
+    total = client.get("/statements", params={"limit": 500}).json()["total"]
+    page = client.get("/statements", params={"limit": total}).json()
+    assert len(page["items"]) == total
+    assert page["next_cursor"] is None and page["next"] is None
+
+
+def test_statements_come_in_date_order_then_id(client: httpx.Client) -> None:
+    items = client.get("/statements", params={"limit": 500}).json()["items"]
+    keys = [(i["date"]["start"] or "9999", i["id"]) for i in items if i["date"]["start"]]
+    assert keys == sorted(keys)
+
+
+def test_sort_newest_first_reverses_the_order(client: httpx.Client) -> None:
+    oldest_first = client.get("/events", params={"limit": 500}).json()["items"]
+    newest_first = client.get("/events", params={"limit": 500, "sort": "-date"}).json()["items"]
+    assert [e["slug"] for e in newest_first] == [e["slug"] for e in reversed(oldest_first)]
+
+
+def test_paging_newest_first_never_skips_or_repeats(client: httpx.Client) -> None:
+    expected = [
+        e["slug"]
+        for e in client.get("/events", params={"limit": 500, "sort": "-date"}).json()["items"]
+    ]
+    seen: list[str] = []
+    params: dict[str, str | int] = {"limit": 3, "sort": "-date"}
+    while True:
+        page = client.get("/events", params=params).json()
+        seen += [e["slug"] for e in page["items"]]
+        if not page["next_cursor"]:
+            break
+        params["cursor"] = page["next_cursor"]
+    assert seen == expected
+
+
+def test_a_cursor_is_refused_with_another_sort(client: httpx.Client) -> None:
+    cursor = client.get("/events", params={"limit": 1}).json()["next_cursor"]
+    response = client.get("/events", params={"limit": 1, "cursor": cursor, "sort": "-date"})
+    assert response.status_code == 400
+    assert "cursor" in response.json()["detail"]
+
+
+def test_a_cursor_that_is_not_one_is_refused(client: httpx.Client) -> None:
+    response = client.get("/statements", params={"cursor": "not-a-cursor"})
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_limit_defaults_to_50_and_stops_at_500(client: httpx.Client) -> None:
+    assert client.get("/statements").json()["limit"] == 50
+    response = client.get("/statements", params={"limit": 501})
+    assert response.status_code == 422
+    assert "limit" in response.json()["detail"]

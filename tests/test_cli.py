@@ -1,0 +1,209 @@
+"""The `eventdb` command, run as a user runs it: a real process, real files, a real database.
+
+Every test runs on SQLite and on PostgreSQL, seeding tests/data/portville-harbor.yaml (see
+tests/test_seed_loader.py for what it holds).
+"""
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from sqlalchemy import Engine, func, inspect, select
+
+from api.db import create_db_engine
+from api.migrations import current_revision, head_revision
+from api.models import Base
+
+EVENTDB = str(Path(sys.executable).parent / "eventdb")
+DATA = Path(__file__).parent / "data"
+FIXTURE = DATA / "portville-harbor.yaml"
+TABLES = [table.name for table in Base.metadata.sorted_tables]
+
+
+def eventdb(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `eventdb ARGS` in `cwd`, with EVENTDB_* taken from `env` only."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("EVENTDB_")}
+    return subprocess.run(
+        [EVENTDB, *args],
+        cwd=cwd,
+        env=environment | (env or {}),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    """The working directory of the command: empty, and not where the test database lives."""
+    path = tmp_path / "workdir"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """An engine on the test's database, to look at what the command wrote."""
+    engine = create_db_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+def table_counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as connection:
+        return {
+            table.name: connection.scalar(select(func.count()).select_from(table)) or 0
+            for table in Base.metadata.sorted_tables
+        }
+
+
+def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, in primary key order."""
+    with engine.connect() as connection:
+        return {
+            table.name: [
+                tuple(row)
+                for row in connection.execute(select(table).order_by(*table.primary_key.columns))
+            ]
+            for table in Base.metadata.sorted_tables
+        }
+
+
+def test_seed_loads_a_file_and_prints_its_counts(
+    database_url: str, engine: Engine, workdir: Path, tmp_path: Path
+) -> None:
+    run = eventdb("seed", "--database-url", database_url, str(FIXTURE), cwd=workdir)
+
+    assert run.returncode == 0, run.stderr
+    assert (
+        "portville-harbor-talks: loaded (4 actors, 3 aliases, 2 events, 3 participants, "
+        "1 proposals, 2 phases, 3 terms, 3 statements, 3 positions)"
+    ) in run.stdout
+    assert table_counts(engine)["actors"] == 4
+
+
+def test_seeding_the_same_file_again_prints_unchanged(
+    database_url: str, engine: Engine, workdir: Path, tmp_path: Path
+) -> None:
+    first = eventdb("seed", "--database-url", database_url, str(FIXTURE), cwd=workdir)
+    assert first.returncode == 0, first.stderr
+    before = snapshot(engine)
+
+    second = eventdb("seed", "--database-url", database_url, str(FIXTURE), cwd=workdir)
+
+    assert second.returncode == 0, second.stderr
+    assert "portville-harbor-talks: unchanged\n" in second.stdout
+    assert snapshot(engine) == before
+
+
+def test_a_bad_file_exits_1_names_the_mistake_and_writes_nothing(
+    database_url: str, engine: Engine, workdir: Path, tmp_path: Path
+) -> None:
+    assert (
+        eventdb("seed", "--database-url", database_url, str(FIXTURE), cwd=workdir).returncode == 0
+    )
+    before = snapshot(engine)
+    shutil.copytree(DATA, tmp_path / "bad")
+    bad = tmp_path / "bad" / FIXTURE.name
+    document = yaml.safe_load(bad.read_text(encoding="utf-8"))
+    document["statements"][1]["speaker"] = "sam-okafor-jr"
+    bad.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+    run = eventdb("seed", "--database-url", database_url, str(bad), cwd=workdir)
+
+    assert run.returncode == 1
+    assert "nothing was written" in run.stderr
+    assert "statements[1] 'okafor-wants-toll-halved': speaker" in run.stderr
+    assert "sam-okafor-jr" in run.stderr
+    assert run.stdout == ""
+    assert snapshot(engine) == before
+
+
+def test_seed_uses_the_database_url_from_the_environment(
+    database_url: str, engine: Engine, workdir: Path, tmp_path: Path
+) -> None:
+    run = eventdb("seed", str(FIXTURE), cwd=workdir, env={"EVENTDB_DATABASE_URL": database_url})
+
+    assert run.returncode == 0, run.stderr
+    assert table_counts(engine)["sources"] == 1
+    assert list(workdir.iterdir()) == []  # no default eventdb.sqlite3 was created
+
+
+def test_export_writes_every_table_as_json_and_as_csv(
+    database_url: str, engine: Engine, workdir: Path, tmp_path: Path
+) -> None:
+    assert (
+        eventdb("seed", "--database-url", database_url, str(FIXTURE), cwd=workdir).returncode == 0
+    )
+    out = tmp_path / "export"
+
+    run = eventdb("export", "--database-url", database_url, str(out), cwd=workdir)
+
+    assert run.returncode == 0, run.stderr
+    counts = table_counts(engine)
+    assert all(counts.values())  # every table has rows, so every count below means something
+    everything = json.loads((out / "eventdb.json").read_text(encoding="utf-8"))
+    assert sorted(everything) == sorted(TABLES)
+    assert {name: len(rows) for name, rows in everything.items()} == counts
+    assert sorted(path.name for path in out.glob("*.csv")) == sorted(f"{t}.csv" for t in TABLES)
+    for table in Base.metadata.sorted_tables:
+        with (out / f"{table.name}.csv").open(newline="", encoding="utf-8") as file:
+            header, *rows = list(csv.reader(file))
+        assert header == [column.name for column in table.columns], table.name
+        assert len(rows) == counts[table.name], table.name
+
+
+def test_export_writes_a_list_column_as_json_in_csv(
+    database_url: str, workdir: Path, tmp_path: Path
+) -> None:
+    assert (
+        eventdb("seed", "--database-url", database_url, str(FIXTURE), cwd=workdir).returncode == 0
+    )
+    out = tmp_path / "export"
+
+    assert eventdb("export", "--database-url", database_url, str(out), cwd=workdir).returncode == 0
+
+    with (out / "actors.csv").open(newline="", encoding="utf-8") as file:
+        titles = {row["slug"]: row["titles"] for row in csv.DictReader(file)}
+    assert json.loads(titles["lena-ortiz"]) == ["Mayor of Portville"]
+    assert json.loads(titles["harbor-commission"]) == []
+
+
+def test_export_keeps_the_article_text_intact(
+    database_url: str, engine: Engine, workdir: Path, tmp_path: Path
+) -> None:
+    assert (
+        eventdb("seed", "--database-url", database_url, str(FIXTURE), cwd=workdir).returncode == 0
+    )
+    out = tmp_path / "export"
+
+    assert eventdb("export", "--database-url", database_url, str(out), cwd=workdir).returncode == 0
+
+    article = (DATA / "portville-harbor.txt").read_text(encoding="utf-8")
+    [from_json] = json.loads((out / "eventdb.json").read_text(encoding="utf-8"))["sources"]
+    with (out / "sources.csv").open(newline="", encoding="utf-8") as file:
+        [from_csv] = list(csv.DictReader(file))
+    assert from_json["text"] == from_csv["text"] == article
+
+
+def test_migrate_twice_is_harmless(database_url: str, engine: Engine, workdir: Path) -> None:
+    first = eventdb("migrate", "--database-url", database_url, cwd=workdir)
+    assert first.returncode == 0, first.stderr
+
+    second = eventdb("migrate", "--database-url", database_url, cwd=workdir)
+
+    assert second.returncode == 0, second.stderr
+    assert "schema is at the latest migration" in second.stdout
+    with engine.connect() as connection:
+        assert current_revision(connection) == head_revision()
+    assert set(inspect(engine).get_table_names()) >= set(TABLES)
