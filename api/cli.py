@@ -82,6 +82,31 @@ def seed(
 
 
 @app.command()
+def synth(
+    statements: Annotated[int, typer.Option(help="How many statements to generate.", min=1)],
+    database_url: DatabaseUrl = None,
+    seed: Annotated[
+        int, typer.Option(help="Random seed: the same seed gives the same corpus.")
+    ] = 1,
+) -> None:
+    """Fill an empty database with a synthetic corpus, in bulk, for benchmarks."""
+    from api.db import create_db_engine
+    from api.migrations import upgrade
+    from api.synth import synthesize
+
+    started = time.perf_counter()
+    engine = create_db_engine(_settings(database_url).database_url)
+    upgrade(engine)
+    try:
+        result = synthesize(engine, statements, seed)
+    except ValueError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from error
+    counts = ", ".join(f"{n} {table}" for table, n in result.counts.items())
+    typer.echo(f"synthesized {counts} in {time.perf_counter() - started:.1f} s")
+
+
+@app.command()
 def export(
     out: Annotated[
         Path, typer.Argument(help="Folder to write eventdb.json and one CSV per table.")

@@ -1,7 +1,6 @@
 """Engines and sessions: the one place that knows how to talk to SQLite and PostgreSQL."""
 
 from collections.abc import Iterator
-from functools import lru_cache
 from typing import Any
 
 from fastapi import Request
@@ -18,7 +17,9 @@ def normalize_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def create_db_engine(url: str, pool_timeout: float = 5.0) -> Engine:
+def create_db_engine(url: str, pool_timeout: float = 5.0, connect_timeout: int = 5) -> Engine:
+    """`pool_timeout`: seconds to wait for a free pooled connection; `connect_timeout`: for
+    PostgreSQL to accept a new one. Past either, the request fails (the API answers 503)."""
     url = normalize_url(url)
     if make_url(url).get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
@@ -26,9 +27,9 @@ def create_db_engine(url: str, pool_timeout: float = 5.0) -> Engine:
         return engine
     return create_engine(
         url,
-        pool_pre_ping=True,
+        pool_pre_ping=True,  # a connection the database closed is replaced, not used
         pool_timeout=pool_timeout,
-        connect_args={"connect_timeout": max(1, int(pool_timeout))},
+        connect_args={"connect_timeout": connect_timeout},
     )
 
 
@@ -49,11 +50,6 @@ def _use_sqlite_transactions(engine: Engine) -> None:
     def on_begin(connection: Connection) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "")
         connection.exec_driver_sql(f"BEGIN {mode}".strip())
-
-
-@lru_cache
-def cached_engine(url: str, pool_timeout: float) -> Engine:
-    return create_db_engine(url, pool_timeout)
 
 
 def get_session(request: Request) -> Iterator[Session]:

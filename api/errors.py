@@ -12,10 +12,12 @@ import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+
+from api.headers import SECURITY_HEADERS
 
 logger = logging.getLogger("eventdb")
 
@@ -119,8 +121,12 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         return problem_response(request, 404, "Not found", detail)
     if exc.status_code == 405:
         detail = f"{request.method} is not allowed here: this API is read-only (GET only)."
-        return problem_response(request, 405, "Method not allowed", detail)
-    return problem_response(request, exc.status_code, str(exc.detail), str(exc.detail))
+        response = problem_response(request, 405, "Method not allowed", detail)
+    else:
+        response = problem_response(request, exc.status_code, str(exc.detail), str(exc.detail))
+    # Keep the headers the exception carries: a 405 must say which methods are allowed (`Allow`).
+    response.headers.update(exc.headers or {})
+    return response
 
 
 async def _database_unavailable(request: Request, exc: Exception) -> Response:
@@ -131,17 +137,50 @@ async def _database_unavailable(request: Request, exc: Exception) -> Response:
     return response
 
 
+async def _value_out_of_range(request: Request, exc: Exception) -> Response:
+    """A value of the request is out of range (a number past the database's integers, as in a
+    forged cursor, or a date at the edge of the calendar): the API only reads, so the value can
+    only have come from the request."""
+    logger.warning("value out of range on %s: %s", request.url.path, exc)
+    detail = "A value in the request is out of range: check its numbers and dates."
+    return problem_response(request, 422, "Invalid parameter", detail)
+
+
 async def _unexpected(request: Request, exc: Exception) -> Response:
     logger.exception("unexpected error on %s", request.url.path, exc_info=exc)
     detail = "Something went wrong on our side. It has been logged; please try again later."
-    return problem_response(request, 500, "Internal server error", detail)
+    response = problem_response(request, 500, "Internal server error", detail)
+    # Starlette answers an unhandled exception outside every middleware: add the headers here.
+    response.headers.update({name.decode(): value.decode() for name, value in SECURITY_HEADERS})
+    return response
+
+
+def _document_errors_as_problem_json_only(app: FastAPI) -> None:
+    """FastAPI documents a response `model` under application/json too, but an error is only
+    ever answered as problem+json: drop the application/json alternative from the schema."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        schema = generate()
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                for response in operation.get("responses", {}).values():
+                    content = response.get("content", {})
+                    if PROBLEM_MEDIA_TYPE in content:
+                        content.pop("application/json", None)
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    _document_errors_as_problem_json_only(app)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Problem, _problem)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(OperationalError, _database_unavailable)
     app.add_exception_handler(PoolTimeoutError, _database_unavailable)
+    app.add_exception_handler(DataError, _value_out_of_range)  # PostgreSQL
+    app.add_exception_handler(OverflowError, _value_out_of_range)  # SQLite's integers
     app.add_exception_handler(DBAPIError, _unexpected)
     app.add_exception_handler(Exception, _unexpected)

@@ -1,13 +1,48 @@
-"""Security headers on every response (a pure ASGI middleware: no per-request task overhead)."""
+"""Security headers on every response (a pure ASGI middleware: no per-request task overhead).
+
+Every answer is data (JSON, CSV, problem+json), never a page to render, so its Content-Security-
+Policy allows nothing. The one page, /docs, sets its own policy (`swagger_ui_policy`), which the
+middleware leaves in place: it adds only the headers a response does not already carry.
+"""
+
+import base64
+import hashlib
+import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"no-referrer"),
     (b"cross-origin-resource-policy", b"cross-origin"),
+    (b"content-security-policy", API_POLICY.encode()),
 ]
+
+_INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
+
+
+def swagger_ui_policy(page: bytes) -> str:
+    """The policy of the Swagger UI page: its script, style sheet and icons come from the API
+    itself ('self', /static/swagger), its one inline script is allowed by its hash (not by
+    'unsafe-inline'), and it may fetch only /openapi.json and the API ('self')."""
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(script).digest()).decode() + "'"
+        for script in _INLINE_SCRIPT.findall(page)
+    )
+    return (
+        f"default-src 'none'; script-src 'self' {hashes}; "
+        # Swagger UI sets style attributes, and its style sheet embeds its icons as data: URLs.
+        "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+    )
+
+
+def missing_security_headers(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    present = {name.lower() for name, _ in headers}
+    return [(name, value) for name, value in SECURITY_HEADERS if name not in present]
 
 
 class SecurityHeadersMiddleware:
@@ -21,7 +56,8 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+                headers = list(message.get("headers", []))
+                message["headers"] = headers + missing_security_headers(headers)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -28,6 +28,7 @@ from api.models import (
     Source,
     Statement,
     Term,
+    dated_columns,
 )
 from api.seedfile import DateSpec, Evidence, Quote, SeedFile
 from api.text import fold
@@ -193,13 +194,9 @@ class _Builder:
         }
 
     def dated(self, spec: DateSpec) -> dict[str, Any]:
-        return {
-            "date_start": spec.start,
-            "date_end": spec.end if spec.end is not None or spec.precision != "day" else spec.start,
-            "date_precision": spec.precision,
-            "date_text": spec.as_written,
-            "sort_date": spec.start or spec.end or self.source.published,
-        }
+        return dated_columns(
+            spec.start, spec.end, spec.precision, spec.as_written, self.source.published
+        )
 
     def lookup(self, table: dict[str, T], slug: str, where: str, kind: str) -> T:
         if slug not in table:

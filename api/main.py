@@ -11,9 +11,10 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.cache import ResponseCacheMiddleware
 from api.db import create_db_engine
 from api.errors import install_error_handlers
-from api.headers import SecurityHeadersMiddleware
+from api.headers import SecurityHeadersMiddleware, swagger_ui_policy
 from api.loader import load, seed_files
 from api.migrations import upgrade
 from api.models import Source
@@ -49,11 +50,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
-    engine = create_db_engine(settings.database_url, settings.pool_timeout)
+    engine = create_db_engine(
+        settings.database_url, settings.pool_timeout, settings.connect_timeout
+    )
     app.state.engine = engine
     app.state.sessionmaker = sessionmaker(engine, expire_on_commit=False)
 
     install_error_handlers(app)
+    # Innermost: a cached answer still gets this request's CORS and security headers.
+    app.add_middleware(ResponseCacheMiddleware, seconds=settings.cache_seconds)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
@@ -78,13 +83,15 @@ def _serve_docs_offline(app: FastAPI) -> None:
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
-        return get_swagger_ui_html(
+        page = get_swagger_ui_html(
             openapi_url="/openapi.json",
             title="eventdb API",
             swagger_js_url="/static/swagger/swagger-ui-bundle.js",
             swagger_css_url="/static/swagger/swagger-ui.css",
             swagger_favicon_url="/static/swagger/favicon-32x32.png",
         )
+        page.headers["Content-Security-Policy"] = swagger_ui_policy(bytes(page.body))
+        return page
 
 
 def prepare_database(settings: Settings) -> None:

@@ -6,8 +6,9 @@ whole article to show its proof. Dated rows (`Dated`) keep the resolved period, 
 the expression as the article wrote it.
 """
 
-from datetime import date
-from enum import StrEnum
+from datetime import date, timedelta
+from enum import IntEnum, StrEnum
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -83,6 +85,18 @@ class Evidenced:
         return relationship("Source")
 
 
+class Span(IntEnum):
+    """How long a dated fact's period is, so a date range query can find the facts that began
+    before the range but overlap it without walking every earlier fact (see api.queries)."""
+
+    day = 0  # one day, or undated
+    short = 1  # two days to SHORT_SPAN
+    long = 2  # longer than SHORT_SPAN, or open-ended
+
+
+SHORT_SPAN = timedelta(days=31)
+
+
 class Dated:
     """A resolved period [date_start, date_end] (inclusive; no end = open), as precise as the text.
 
@@ -94,6 +108,29 @@ class Dated:
     date_precision: Mapped[DatePrecision] = mapped_column(vocabulary(DatePrecision, "precision"))
     date_text: Mapped[str] = mapped_column(String(200), default="")
     sort_date: Mapped[date] = mapped_column(Date)
+    span: Mapped[int] = mapped_column(SmallInteger)
+
+
+def dated_columns(
+    start: date | None, end: date | None, precision: str, as_written: str, reported: date
+) -> dict[str, Any]:
+    """The `Dated` columns of a fact; a one-day period ends on the day it starts."""
+    if precision == DatePrecision.day and end is None:
+        end = start
+    if start is None or end == start:
+        span = Span.day
+    elif end is not None and end - start <= SHORT_SPAN:
+        span = Span.short
+    else:
+        span = Span.long
+    return {
+        "date_start": start,
+        "date_end": end,
+        "date_precision": str(precision),
+        "date_text": as_written,
+        "sort_date": start or end or reported,
+        "span": int(span),
+    }
 
 
 class Source(Base):
@@ -171,6 +208,7 @@ class Event(Dated, Evidenced, Base):
     __table_args__ = (
         evidence_span_check(),
         Index("ix_events_sort", "sort_date", "id"),
+        Index("ix_events_span_sort", "span", "sort_date", "id"),
         Index("ix_events_kind_sort", "kind", "sort_date", "id"),
     )
 
@@ -279,6 +317,7 @@ class Statement(Dated, Evidenced, Base):
     __table_args__ = (
         evidence_span_check(),
         Index("ix_statements_sort", "sort_date", "id"),
+        Index("ix_statements_span_sort", "span", "sort_date", "id"),
         Index("ix_statements_speaker_sort", "speaker_id", "sort_date", "id"),
     )
 
@@ -287,10 +326,10 @@ class Position(Dated, Evidenced, Base):
     __tablename__ = "positions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id"), index=True)
-    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
-    term_id: Mapped[int | None] = mapped_column(ForeignKey("terms.id"), index=True)
-    stance: Mapped[Stance] = mapped_column(vocabulary(Stance, "stance"), index=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id"))
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"))
+    term_id: Mapped[int | None] = mapped_column(ForeignKey("terms.id"))
+    stance: Mapped[Stance] = mapped_column(vocabulary(Stance, "stance"))
     condition: Mapped[str | None] = mapped_column(Text)
     statement_id: Mapped[int | None] = mapped_column(ForeignKey("statements.id"), index=True)
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"), index=True)
@@ -301,4 +340,12 @@ class Position(Dated, Evidenced, Base):
     statement: Mapped[Statement | None] = relationship()
     event: Mapped[Event | None] = relationship()
 
-    __table_args__ = (evidence_span_check(),)
+    # Each filter walks an index in list order (date, then id) and stops at the page's end.
+    __table_args__ = (
+        evidence_span_check(),
+        Index("ix_positions_sort", "sort_date", "id"),
+        Index("ix_positions_span_sort", "span", "sort_date", "id"),
+        Index("ix_positions_actor_sort", "actor_id", "sort_date", "id"),
+        Index("ix_positions_term_sort", "term_id", "stance", "sort_date", "id"),
+        Index("ix_positions_proposal_sort", "proposal_id", "stance", "sort_date", "id"),
+    )

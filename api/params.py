@@ -1,5 +1,6 @@
 """Query parameters shared by the endpoints, and the check that refuses ones they don't take."""
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -7,6 +8,8 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, Query, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 
 from api.errors import Problem
 from api.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
@@ -29,10 +32,16 @@ def _allowed(route: APIRoute) -> list[str]:
 
 
 def refuse_unknown_parameters(request: Request) -> None:
-    """A typo such as `speakr=` must not silently return everything: name it, and what is taken."""
+    """A typo such as `speakr=` must not silently return everything: name it, and what is taken.
+    A NUL character is refused in any value too: no value can hold one (PostgreSQL text cannot)."""
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):
         return
+    for name, value in [*request.path_params.items(), *request.query_params.multi_items()]:
+        if "\x00" in str(value):
+            raise Problem(
+                422, "Invalid parameter", f"{name} contains a NUL character (%00): remove it."
+            )
     allowed = _allowed(route)
     for name in request.query_params:
         if name not in allowed:
@@ -78,6 +87,17 @@ def page_request(
 Paging = Annotated[PageRequest, Depends(page_request)]
 
 
+def _iso_date_only(value: Any) -> Any:
+    """Only YYYY-MM-DD, as the schema says (format: date): pydantic alone would also take `0`
+    (a Unix timestamp, 1970-01-01) and `2024-06-10T00:00`."""
+    if isinstance(value, str) and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise PydanticCustomError("date_parsing", "Input should be a date written YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
+
+
 @dataclass(frozen=True)
 class DateRange:
     start: date | None
@@ -86,7 +106,7 @@ class DateRange:
 
 def date_range(
     from_: Annotated[
-        date | None,
+        IsoDate | None,
         Query(
             alias="from",
             description="Earliest date, inclusive (YYYY-MM-DD). A fact dated to a week or a month "
@@ -95,7 +115,7 @@ def date_range(
         ),
     ] = None,
     to: Annotated[
-        date | None,
+        IsoDate | None,
         Query(description="Latest date, inclusive (YYYY-MM-DD).", examples=["2024-06-10"]),
     ] = None,
 ) -> DateRange:

@@ -43,8 +43,13 @@ def wants_csv(request: Request, output_format: OutputFormat | None) -> bool:
     return "text/csv" in accept and "application/json" not in accept
 
 
-def render(request: Request, payload: BaseModel, output_format: OutputFormat | None) -> Response:
-    headers = {"Cache-Control": CACHE_CONTROL, "Vary": "Accept"}
+def render(
+    request: Request,
+    payload: BaseModel,
+    output_format: OutputFormat | None,
+    cache_control: str = CACHE_CONTROL,
+) -> Response:
+    headers = {"Cache-Control": cache_control, "Vary": "Accept"}
     if isinstance(payload, Page) and payload.next_cursor:
         next_url = request.url.include_query_params(cursor=payload.next_cursor)
         headers["Link"] = f'<{next_url}>; rel="next"'
@@ -77,6 +82,7 @@ def render_page(
 ) -> Response:
     page = Page[Any](
         total=result.total,
+        total_exact=result.total_exact,
         limit=limit,
         next_cursor=result.next_cursor,
         items=[convert(item) for item in result.items],

@@ -234,7 +234,13 @@ class Source(Schema):
 class Page(Schema, Generic[T]):
     """One page of a list. Follow `next_cursor` (or the `Link: rel="next"` header) for the next."""
 
-    total: int = Field(description="Items matching the filters, on all pages.", examples=[42])
+    total: int = Field(
+        description="Items matching the filters, on all pages, counted up to 1,000.", examples=[42]
+    )
+    total_exact: bool = Field(
+        description="False when more than 1,000 items match: `total` is then 1,000.",
+        examples=[True],
+    )
     limit: int = Field(examples=[50])
     next_cursor: str | None = Field(
         description="Pass as `cursor` for the next page; null on the last page."

@@ -1,7 +1,8 @@
 """Full-text search with one meaning on both databases.
 
 The loader stores `search_text` already folded (api.text.fold): plain words separated by spaces.
-SQLite indexes it with FTS5 and PostgreSQL with a GIN index on to_tsvector('simple', ...), and
+SQLite indexes it with FTS5 and PostgreSQL with a GIN index on to_tsvector('simple', ...)
+(stored in the generated column `search_vector`), and
 neither stems nor drops stop words, so both split the text into exactly the same words and
 answer a query with the same rows. A query is a list of words and "quoted phrases": every one
 must match; a bare word also matches as a prefix (`hostage` finds "hostages").
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, literal_column, select, text
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import Session
 
 from api.errors import Problem
 from api.text import words
@@ -45,23 +46,28 @@ class SearchQuery:
         return " & ".join(parts)
 
 
-def matches(
-    dialect: str,
-    table: str,
-    search_text: InstrumentedAttribute[str],
-    row_id: InstrumentedAttribute[int],
-    query: SearchQuery,
-) -> ColumnElement[bool]:
-    """A WHERE clause: the row's search_text matches the query (index-backed on both databases)."""
-    if dialect == "postgresql":
+# On SQLite, a search that matches more rows than this walks the list's date index and keeps the
+# rows found in the full-text index; one that matches fewer fetches its rows and sorts them.
+# Either way a page reads at most about this many rows, whatever the size of the corpus.
+MANY_MATCHES = 5_000
+
+
+def matches(session: Session, table: str, query: SearchQuery) -> ColumnElement[bool]:
+    """A WHERE clause: the row's text matches the query (index-backed on both databases)."""
+    if session.get_bind().dialect.name == "postgresql":
         simple: ColumnElement[Any] = literal_column("'simple'::regconfig")
-        return func.to_tsvector(simple, search_text).op("@@")(
-            func.to_tsquery(simple, query.tsquery())
-        )
+        vector: ColumnElement[Any] = literal_column(f"{table}.search_vector")
+        return vector.op("@@")(func.to_tsquery(simple, query.tsquery()))
     fts_table = f"{table}_fts"
     hits: Select[Any] = (
         select(literal_column("rowid"))
         .select_from(text(fts_table))
         .where(literal_column(fts_table).op("MATCH")(query.fts5()))
     )
-    return row_id.in_(hits)
+    found = session.scalar(
+        select(func.count()).select_from(hits.limit(MANY_MATCHES + 1).subquery())
+    )
+    if (found or 0) > MANY_MATCHES:
+        # `+id` keeps SQLite from looking each match up by id (then sorting them all).
+        return literal_column(f"+{table}.id").in_(hits)
+    return literal_column(f"{table}.id").in_(hits)

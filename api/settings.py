@@ -16,6 +16,11 @@ class Settings(BaseSettings):
     cors_origins: list[str] = ["*"]
     # Seconds a request waits for a pooled connection before it answers 503 instead of hanging.
     pool_timeout: float = 5.0
+    # Seconds a request waits for PostgreSQL to accept a new connection before it answers 503
+    # (libpq's minimum is 2): a database that is down refuses at once, one that hangs takes this.
+    connect_timeout: int = 2
+    # Seconds the server reuses a whole GET answer (as Cache-Control lets clients do); 0: never.
+    cache_seconds: float = 60.0
 
 
 @lru_cache

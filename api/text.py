@@ -12,9 +12,10 @@ _WORD = re.compile(r"[^\W_]+")
 
 
 def words(text: str) -> list[str]:
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return _WORD.findall(stripped.casefold())
+    if not text.isascii():  # ASCII has no accents to strip: skip the slow path
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return _WORD.findall(text.casefold())
 
 
 def fold(text: str) -> str:

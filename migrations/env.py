@@ -8,8 +8,15 @@ from api.models import Base
 from api.settings import get_settings
 
 # Full-text search objects live outside the ORM metadata (an FTS5 virtual table and its shadow
-# tables on SQLite, expression GIN indexes on PostgreSQL); the migrations create them by hand.
-FULL_TEXT_PREFIXES = ("statements_fts", "events_fts", "ix_statements_search", "ix_events_search")
+# tables on SQLite; a generated tsvector column and its GIN index on PostgreSQL); the migrations
+# create them by hand.
+FULL_TEXT_PREFIXES = (
+    "statements_fts",
+    "events_fts",
+    "ix_statements_search",
+    "ix_events_search",
+    "search_vector",
+)
 
 
 def include_name(name: str | None, type_: str, _parents: object) -> bool:

@@ -336,3 +336,8 @@ def test_every_fact_carries_evidence_that_is_exactly_the_source_text(
     found = items(client, path)
     assert found and all(item["evidence"] for item in found)
     assert check(found) >= len(found)
+
+
+def test_a_range_from_the_first_possible_day_finds_every_dated_fact(client: httpx.Client) -> None:
+    dated = {e["slug"] for e in items(client, "/events") if e["date"]["start"]}
+    assert slugs(items(client, "/events", **{"from": "0001-01-01"})) == dated

@@ -44,10 +44,9 @@ def _list(
     sort: str,
     output_format: FormatParam,
 ) -> Response:
-    query = queries.events_query(
-        session, kind=kind, dates=dates, actor=actor, role=role, location=location, q=q
-    )
-    result = paginate(session, query, (Event.sort_date, Event.id), page, sort)
+    query = queries.events_query(session, kind=kind, actor=actor, role=role, location=location, q=q)
+    branches = queries.date_branches(Event, dates)
+    result = paginate(session, query, (Event.sort_date, Event.id), page, sort, branches)
     return render_page(request, result, page.limit, schemas.event, output_format)
 
 

@@ -12,7 +12,7 @@ router = resource_router("health")
 
 @router.get("/healthz", response_model=schemas.Health, summary="Liveness: the process is up")
 def healthz(request: Request) -> Response:
-    return render(request, schemas.Health(status="ok"), None)
+    return render(request, schemas.Health(status="ok"), None, cache_control="no-store")
 
 
 @router.get(
@@ -32,4 +32,5 @@ def readyz(request: Request) -> Response:
             f"The database schema is at {revision or 'no revision'}, not {head_revision()}: "
             "run `eventdb migrate`.",
         )
-    return render(request, schemas.Health(status="ready", revision=revision), None)
+    health = schemas.Health(status="ready", revision=revision)
+    return render(request, health, None, cache_control="no-store")

@@ -64,14 +64,14 @@ def list_statements(
     query = queries.statements_query(
         session,
         speaker=speaker,
-        dates=dates,
         direct=direct,
         event=event,
         term=term,
         anonymous=anonymous,
         q=q,
     )
-    result = paginate(session, query, (Statement.sort_date, Statement.id), page, sort)
+    branches = queries.date_branches(Statement, dates)
+    result = paginate(session, query, (Statement.sort_date, Statement.id), page, sort, branches)
     return render_page(request, result, page.limit, schemas.statement, output_format)
 
 

@@ -4,7 +4,6 @@ from fastapi import Request, Response
 
 from api import queries, schemas
 from api.models import Event
-from api.pagination import PageResult, paginate
 from api.params import Dates, FormatParam, Paging, SortByDate, actor_param
 from api.responses import CSV_RESPONSE, render_page
 from api.routes.common import SessionDep, resource_router
@@ -41,8 +40,5 @@ def timeline(
     output_format: FormatParam = None,
 ) -> Response:
     """On the same day, events come before statements."""
-    query, order = queries.timeline_query(session, dates, actor)
-    keys = paginate(session, query, order, page, sort)
-    facts = queries.load_timeline(session, keys.items)
-    result = PageResult(facts, keys.total, keys.next_cursor)
+    result = queries.timeline_page(session, dates, actor, page, sort)
     return render_page(request, result, page.limit, _item, output_format)

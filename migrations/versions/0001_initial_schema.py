@@ -17,17 +17,20 @@ depends_on: str | Sequence[str] | None = None
 
 
 # Full-text search over the folded `search_text` columns (see api/search.py): an external-content
-# FTS5 table kept in step by triggers on SQLite, an expression GIN index on PostgreSQL.
+# FTS5 table kept in step by triggers on SQLite, a generated tsvector column with a GIN index on
+# PostgreSQL.
 SEARCHABLE = ("statements", "events")
 
 
 def create_full_text_search() -> None:
     for table in SEARCHABLE:
         if op.get_bind().dialect.name == "postgresql":
+            # Stored, so that neither a search nor an index build parses the text again.
             op.execute(
-                f"CREATE INDEX ix_{table}_search ON {table} "
-                f"USING gin (to_tsvector('simple'::regconfig, search_text))"
+                f"ALTER TABLE {table} ADD COLUMN search_vector tsvector GENERATED ALWAYS AS "
+                f"(to_tsvector('simple'::regconfig, search_text)) STORED"
             )
+            op.execute(f"CREATE INDEX ix_{table}_search ON {table} USING gin (search_vector)")
             continue
         op.execute(
             f"CREATE VIRTUAL TABLE {table}_fts USING fts5(search_text, content='{table}', "
@@ -54,6 +57,7 @@ def drop_full_text_search() -> None:
     for table in SEARCHABLE:
         if op.get_bind().dialect.name == "postgresql":
             op.execute(f"DROP INDEX ix_{table}_search")
+            op.execute(f"ALTER TABLE {table} DROP COLUMN search_vector")
             continue
         for trigger in ("insert", "delete", "update"):
             op.execute(f"DROP TRIGGER {table}_fts_{trigger}")
@@ -190,6 +194,7 @@ def upgrade() -> None:
         ),
         sa.Column("date_text", sa.String(length=200), nullable=False),
         sa.Column("sort_date", sa.Date(), nullable=False),
+        sa.Column("span", sa.SmallInteger(), nullable=False),
         sa.Column("source_id", sa.Integer(), nullable=False),
         sa.Column("evidence_start", sa.Integer(), nullable=False),
         sa.Column("evidence_end", sa.Integer(), nullable=False),
@@ -209,6 +214,7 @@ def upgrade() -> None:
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.create_index("ix_events_kind_sort", ["kind", "sort_date", "id"], unique=False)
         batch_op.create_index("ix_events_sort", ["sort_date", "id"], unique=False)
+        batch_op.create_index("ix_events_span_sort", ["span", "sort_date", "id"], unique=False)
         batch_op.create_index(batch_op.f("ix_events_source_id"), ["source_id"], unique=False)
 
     op.create_table(
@@ -335,6 +341,7 @@ def upgrade() -> None:
         ),
         sa.Column("date_text", sa.String(length=200), nullable=False),
         sa.Column("sort_date", sa.Date(), nullable=False),
+        sa.Column("span", sa.SmallInteger(), nullable=False),
         sa.Column("source_id", sa.Integer(), nullable=False),
         sa.Column("evidence_start", sa.Integer(), nullable=False),
         sa.Column("evidence_end", sa.Integer(), nullable=False),
@@ -401,6 +408,7 @@ def upgrade() -> None:
         ),
         sa.Column("date_text", sa.String(length=200), nullable=False),
         sa.Column("sort_date", sa.Date(), nullable=False),
+        sa.Column("span", sa.SmallInteger(), nullable=False),
         sa.Column("source_id", sa.Integer(), nullable=False),
         sa.Column("evidence_start", sa.Integer(), nullable=False),
         sa.Column("evidence_end", sa.Integer(), nullable=False),
@@ -426,6 +434,7 @@ def upgrade() -> None:
     with op.batch_alter_table("statements", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_statements_event_id"), ["event_id"], unique=False)
         batch_op.create_index("ix_statements_sort", ["sort_date", "id"], unique=False)
+        batch_op.create_index("ix_statements_span_sort", ["span", "sort_date", "id"], unique=False)
         batch_op.create_index(batch_op.f("ix_statements_source_id"), ["source_id"], unique=False)
         batch_op.create_index(
             "ix_statements_speaker_sort", ["speaker_id", "sort_date", "id"], unique=False
@@ -561,6 +570,7 @@ def upgrade() -> None:
         ),
         sa.Column("date_text", sa.String(length=200), nullable=False),
         sa.Column("sort_date", sa.Date(), nullable=False),
+        sa.Column("span", sa.SmallInteger(), nullable=False),
         sa.Column("source_id", sa.Integer(), nullable=False),
         sa.Column("evidence_start", sa.Integer(), nullable=False),
         sa.Column("evidence_end", sa.Integer(), nullable=False),
@@ -590,15 +600,22 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_positions")),
     )
     with op.batch_alter_table("positions", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_positions_actor_id"), ["actor_id"], unique=False)
+        batch_op.create_index(
+            "ix_positions_actor_sort", ["actor_id", "sort_date", "id"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_positions_event_id"), ["event_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_positions_proposal_id"), ["proposal_id"], unique=False)
+        batch_op.create_index(
+            "ix_positions_proposal_sort", ["proposal_id", "stance", "sort_date", "id"], unique=False
+        )
+        batch_op.create_index("ix_positions_sort", ["sort_date", "id"], unique=False)
+        batch_op.create_index("ix_positions_span_sort", ["span", "sort_date", "id"], unique=False)
         batch_op.create_index(batch_op.f("ix_positions_source_id"), ["source_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_positions_stance"), ["stance"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_positions_statement_id"), ["statement_id"], unique=False
         )
-        batch_op.create_index(batch_op.f("ix_positions_term_id"), ["term_id"], unique=False)
+        batch_op.create_index(
+            "ix_positions_term_sort", ["term_id", "stance", "sort_date", "id"], unique=False
+        )
 
     op.create_table(
         "statement_terms",
@@ -631,13 +648,14 @@ def downgrade() -> None:
 
     op.drop_table("statement_terms")
     with op.batch_alter_table("positions", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_positions_term_id"))
+        batch_op.drop_index("ix_positions_term_sort")
         batch_op.drop_index(batch_op.f("ix_positions_statement_id"))
-        batch_op.drop_index(batch_op.f("ix_positions_stance"))
         batch_op.drop_index(batch_op.f("ix_positions_source_id"))
-        batch_op.drop_index(batch_op.f("ix_positions_proposal_id"))
+        batch_op.drop_index("ix_positions_span_sort")
+        batch_op.drop_index("ix_positions_sort")
+        batch_op.drop_index("ix_positions_proposal_sort")
         batch_op.drop_index(batch_op.f("ix_positions_event_id"))
-        batch_op.drop_index(batch_op.f("ix_positions_actor_id"))
+        batch_op.drop_index("ix_positions_actor_sort")
 
     op.drop_table("positions")
     with op.batch_alter_table("terms", schema=None) as batch_op:
@@ -653,6 +671,7 @@ def downgrade() -> None:
     with op.batch_alter_table("statements", schema=None) as batch_op:
         batch_op.drop_index("ix_statements_speaker_sort")
         batch_op.drop_index(batch_op.f("ix_statements_source_id"))
+        batch_op.drop_index("ix_statements_span_sort")
         batch_op.drop_index("ix_statements_sort")
         batch_op.drop_index(batch_op.f("ix_statements_event_id"))
 
@@ -676,6 +695,7 @@ def downgrade() -> None:
     op.drop_table("aliases")
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_events_source_id"))
+        batch_op.drop_index("ix_events_span_sort")
         batch_op.drop_index("ix_events_sort")
         batch_op.drop_index("ix_events_kind_sort")
 

@@ -1,0 +1,195 @@
+"""The hot queries use indexes, and a list costs the same number of SQL statements at any size.
+
+A synthetic corpus (api/synth.py) is served; every SQL statement a request runs is captured
+from the engine and explained by the database itself. A full scan of a large table fails the
+test, so a missing index shows up here rather than as a slow API on a big corpus.
+"""
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import Engine, event, text
+
+from api.db import create_db_engine
+from api.migrations import upgrade
+from api.pagination import encode_cursor
+from api.settings import Settings
+from api.synth import synthesize
+from tests.conftest import LiveServer, new_database_url
+
+LARGE_TABLES = ("statements", "events", "participants", "positions", "statement_terms", "aliases")
+STATEMENTS = 10_000
+
+
+class Captured:
+    """The SQL statements (with their parameters) that one engine runs."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.statements: list[tuple[str, Any]] = []
+        event.listen(engine, "before_cursor_execute", self._record)
+
+    def _record(self, _conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        self.statements.append((statement, parameters))
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def corpus(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, httpx.Client, Captured]]:
+    urls = new_database_url(str(request.param), tmp_path_factory.mktemp("synth"))
+    url = next(urls)
+    engine = create_db_engine(url)
+    upgrade(engine)
+    synthesize(engine, STATEMENTS)
+    engine.dispose()
+    # No response cache: every request must reach the database, to be explained.
+    with LiveServer(Settings(database_url=url, cache_seconds=0)) as server:
+        captured = Captured(server.app.state.engine)
+        with httpx.Client(base_url=server.url, timeout=30) as client:
+            yield url, client, captured
+    next(urls, None)
+
+
+def hot_queries(url: str) -> dict[str, str]:
+    engine = create_db_engine(url)
+    with engine.connect() as connection:
+        speaker = connection.scalar(
+            text(
+                "SELECT a.slug FROM actors a WHERE a.id = (SELECT speaker_id FROM statements "
+                "GROUP BY speaker_id ORDER BY count(*) DESC LIMIT 1)"
+            )
+        )
+        term, stance = connection.execute(
+            text(
+                "SELECT t.slug, p.stance FROM positions p JOIN terms t ON t.id = p.term_id "
+                "GROUP BY t.slug, p.stance ORDER BY count(*) DESC LIMIT 1"
+            )
+        ).one()
+        deep = connection.execute(
+            text("SELECT sort_date, id FROM statements ORDER BY sort_date, id LIMIT 1 OFFSET 9000")
+        ).one()
+        word = connection.scalar(text("SELECT search_text FROM statements WHERE id = 77")).split()[
+            2
+        ]
+    engine.dispose()
+    cursor = encode_cursor("date", (date.fromisoformat(str(deep[0])), deep[1]))
+    return {
+        "statements by speaker": f"/statements?speaker={speaker}",
+        "events in a date range": "/events?from=2024-12-01&to=2024-12-31",
+        "positions by term and stance": f"/positions?term={term}&stance={stance}",
+        "full-text search": f"/statements?q={word}",
+        "timeline of an actor": f"/timeline?actor={speaker}",
+        "deep page": f"/statements?cursor={cursor}",
+        "single item": "/statements/5000",
+    }
+
+
+def full_scans(url: str, statements: list[tuple[str, Any]]) -> list[str]:
+    """The large tables that each statement's plan reads from end to end."""
+    engine = create_db_engine(url)
+    found = []
+    with engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        assert raw is not None
+        cursor = raw.cursor()
+        for statement, parameters in statements:
+            if not statement.lstrip().upper().startswith(("SELECT", "WITH")):
+                continue
+            if engine.dialect.name == "postgresql":
+                # Forbid sequential scans: if the plan still has one, no index can serve it.
+                cursor.execute("SET enable_seqscan = off")
+                cursor.execute("EXPLAIN " + statement, parameters)
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+                found += [m for m in re.findall(r"Seq Scan on (\w+)", plan) if m in LARGE_TABLES]
+            else:
+                cursor.execute("EXPLAIN QUERY PLAN " + statement, parameters)
+                details = [row[3] for row in cursor.fetchall()]
+                found += [
+                    d for d in details if re.fullmatch(rf"SCAN ({'|'.join(LARGE_TABLES)})", d)
+                ]
+    engine.dispose()
+    return found
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "statements by speaker",
+        "events in a date range",
+        "positions by term and stance",
+        "full-text search",
+        "timeline of an actor",
+        "deep page",
+        "single item",
+    ],
+)
+def test_hot_queries_read_large_tables_through_indexes(
+    corpus: tuple[str, httpx.Client, Captured], query: str
+) -> None:
+    url, client, captured = corpus
+    path = hot_queries(url)[query]
+    captured.statements.clear()
+    response = client.get(path)
+    assert response.status_code == 200, response.text
+    assert captured.statements
+    assert full_scans(url, captured.statements) == []
+
+
+@pytest.mark.parametrize(
+    "path", ["/actors", "/events", "/statements", "/terms", "/positions", "/proposals", "/timeline"]
+)
+def test_a_list_of_500_items_runs_no_more_statements_than_a_list_of_50(
+    corpus: tuple[str, httpx.Client, Captured], path: str
+) -> None:
+    _, client, captured = corpus
+
+    def statements_for(limit: int) -> int:
+        captured.statements.clear()
+        response = client.get(path, params={"limit": limit})
+        assert response.status_code == 200
+        assert len(response.json()["items"]) == min(limit, response.json()["total"])
+        return len(captured.statements)
+
+    assert statements_for(500) <= statements_for(50)
+
+
+def _walk(client: httpx.Client, path: str, params: dict[str, str]) -> list[str]:
+    slugs: list[str] = []
+    query: dict[str, str | int] = {**params, "limit": 500}
+    while True:
+        page = client.get(path, params=query).json()
+        slugs += [item["slug"] for item in page["items"]]
+        if not page["next_cursor"]:
+            return slugs
+        query["cursor"] = page["next_cursor"]
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [("2024-12-01", "2024-12-31"), ("2020-03-04", "2020-03-04"), ("2023-01-01", "2023-06-30")],
+)
+@pytest.mark.parametrize("sort", ["date", "-date"])
+@pytest.mark.parametrize("table", ["events", "statements"])
+def test_a_date_range_finds_exactly_the_facts_whose_period_overlaps_it(
+    corpus: tuple[str, httpx.Client, Captured], start: str, end: str, sort: str, table: str
+) -> None:
+    """Against the plain definition, on a corpus with day, week, month and open-ended periods."""
+    url, client, _ = corpus
+    engine = create_db_engine(url)
+    direction = "DESC" if sort == "-date" else "ASC"
+    with engine.connect() as connection:
+        expected = connection.scalars(
+            text(
+                f"SELECT slug FROM {table} WHERE date_start IS NOT NULL AND date_start <= :end "
+                f"AND (date_end IS NULL OR date_end >= :start) "
+                f"ORDER BY sort_date {direction}, id {direction}"
+            ),
+            {"start": date.fromisoformat(start), "end": date.fromisoformat(end)},
+        ).all()
+    engine.dispose()
+    assert expected
+    assert _walk(client, f"/{table}", {"from": start, "to": end, "sort": sort}) == list(expected)
