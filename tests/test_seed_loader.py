@@ -283,7 +283,7 @@ def test_replacing_a_file_keeps_the_full_text_index_in_step(
     engine: Engine, backend: str, tmp_path: Path
 ) -> None:
     if backend != "sqlite":
-        pytest.skip("PostgreSQL searches a column generated from the text, which cannot fall out of step")
+        pytest.skip("PostgreSQL searches a column generated from the text: it cannot lag")
     load(engine, [FIXTURE])
 
     def shorter_quote(document: Document) -> None:
