@@ -36,6 +36,7 @@ from api.synth import _Corpus
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "benchmarks" / "data"
 BIN = Path(sys.executable).parent
+NOTES_MARKER = "<!-- notes: kept by benchmarks/run.py -->"
 POSTGRES_ADMIN_URL = os.environ.get(
     "EVENTDB_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
@@ -346,7 +347,11 @@ def main() -> None:
         report("\n## Corpus load times (this run)\n")
         for line in loads:
             report(line)
-    args.out.write_text("\n".join(lines) + "\n")
+    # Hand-written notes below the marker survive a new run.
+    notes = ""
+    if args.out.exists() and NOTES_MARKER in args.out.read_text():
+        notes = "\n" + args.out.read_text()[args.out.read_text().index(NOTES_MARKER) :]
+    args.out.write_text("\n".join(lines) + "\n" + notes)
     print(f"\nwritten to {args.out}")
 
 
