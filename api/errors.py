@@ -9,10 +9,11 @@ import logging
 from typing import Any
 
 import orjson
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import DataError, DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError, ProgrammingError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
@@ -137,6 +138,15 @@ async def _database_unavailable(request: Request, exc: Exception) -> Response:
     return response
 
 
+async def _schema_missing(request: Request, exc: Exception) -> Response:
+    """PostgreSQL without the tables (never migrated) is as unready as SQLite without them, which
+    raises OperationalError: both answer 503. Any other programming error is a bug: 500."""
+    assert isinstance(exc, ProgrammingError)
+    if isinstance(exc.orig, psycopg.errors.UndefinedTable | psycopg.errors.UndefinedColumn):
+        return await _database_unavailable(request, exc)
+    return await _unexpected(request, exc)
+
+
 async def _value_out_of_range(request: Request, exc: Exception) -> Response:
     """A value of the request is out of range (a number past the database's integers, as in a
     forged cursor, or a date at the edge of the calendar): the API only reads, so the value can
@@ -182,5 +192,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(PoolTimeoutError, _database_unavailable)
     app.add_exception_handler(DataError, _value_out_of_range)  # PostgreSQL
     app.add_exception_handler(OverflowError, _value_out_of_range)  # SQLite's integers
+    app.add_exception_handler(ProgrammingError, _schema_missing)
     app.add_exception_handler(DBAPIError, _unexpected)
     app.add_exception_handler(Exception, _unexpected)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.cache import ResponseCacheMiddleware
 from api.db import create_db_engine
 from api.errors import install_error_handlers
-from api.headers import SecurityHeadersMiddleware, swagger_ui_policy
+from api.headers import HeadAsGetMiddleware, SecurityHeadersMiddleware, swagger_ui_policy
 from api.loader import load, seed_files
 from api.migrations import upgrade
 from api.models import Source
@@ -67,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         expose_headers=["Link", "ETag"],
     )
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(HeadAsGetMiddleware)
     for router in ROUTERS:
         app.include_router(router)
     _serve_docs_offline(app)

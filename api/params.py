@@ -138,6 +138,17 @@ def actor_param(name: str, description: str) -> Any:
     )
 
 
+def slug_param(description: str, example: str) -> Any:
+    return Query(min_length=1, max_length=200, description=description, examples=[example])
+
+
+ProposalFilter = Annotated[
+    str | None, slug_param("Slug of the proposal (see /proposals).", "gaza-ceasefire-proposal")
+]
+TermFilter = Annotated[
+    str | None, slug_param("Slug of a proposal term (see /terms).", "permanent-ceasefire")
+]
+
 SortByDate = Annotated[
     Literal["date", "-date"],
     Query(

@@ -109,3 +109,13 @@ def test_openapi_documents_problem_json_errors_and_csv(client: httpx.Client) -> 
     operation = client.get("/openapi.json").json()["paths"]["/statements"]["get"]
     assert "application/problem+json" in operation["responses"]["422"]["content"]
     assert "text/csv" in operation["responses"]["200"]["content"]
+
+
+def test_head_answers_the_headers_of_get_without_a_body(client: httpx.Client) -> None:
+    get = client.get("/statements?speaker=blinken")
+    head = client.head("/statements?speaker=blinken")
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-type"] == get.headers["content-type"]
+    assert head.headers["etag"] == get.headers["etag"]
+    assert head.headers["content-length"] == get.headers["content-length"]

@@ -12,15 +12,15 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
-from sqlalchemy import Engine, func, inspect, select
+from sqlalchemy import Engine, inspect
 
 from api.db import create_db_engine
 from api.migrations import current_revision, head_revision
 from api.models import Base
+from tests.database_state import snapshot, table_counts
 
 EVENTDB = str(Path(sys.executable).parent / "eventdb")
 DATA = Path(__file__).parent / "data"
@@ -57,26 +57,6 @@ def engine(database_url: str) -> Iterator[Engine]:
     engine = create_db_engine(database_url)
     yield engine
     engine.dispose()
-
-
-def table_counts(engine: Engine) -> dict[str, int]:
-    with engine.connect() as connection:
-        return {
-            table.name: connection.scalar(select(func.count()).select_from(table)) or 0
-            for table in Base.metadata.sorted_tables
-        }
-
-
-def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, in primary key order."""
-    with engine.connect() as connection:
-        return {
-            table.name: [
-                tuple(row)
-                for row in connection.execute(select(table).order_by(*table.primary_key.columns))
-            ]
-            for table in Base.metadata.sorted_tables
-        }
 
 
 def test_seed_loads_a_file_and_prints_its_counts(

@@ -27,14 +27,14 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy import create_engine, text
 
 from api.db import create_db_engine
 from api.loader import SEED_LOCK_KEY, load, seed_files
 from api.migrations import upgrade
-from api.models import Base
 from api.settings import PROJECT_ROOT, Settings
 from tests.conftest import LiveServer
+from tests.database_state import snapshot
 
 PROBLEM = "application/problem+json"
 EVENTDB = str(Path(sys.executable).parent / "eventdb")
@@ -324,18 +324,6 @@ def test_requests_during_an_outage_fail_fast_even_when_many_arrive_at_once(
 
 
 # A seed killed half-way ---------------------------------------------------------------------
-
-
-def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, in primary key order."""
-    with engine.connect() as connection:
-        return {
-            table.name: [
-                tuple(row)
-                for row in connection.execute(select(table).order_by(*table.primary_key.columns))
-            ]
-            for table in Base.metadata.sorted_tables
-        }
 
 
 def seed_backend_locks(connection: Any) -> dict[str, set[tuple[str, bool]]]:

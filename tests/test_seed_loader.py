@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 import yaml
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, select, text
 
 from api import models
 from api.db import create_db_engine
@@ -24,6 +24,7 @@ from api.loader import SeedError, SeedResult, load, seed_files
 from api.migrations import upgrade
 from api.models import Base
 from api.settings import PROJECT_ROOT
+from tests.database_state import snapshot, table_counts
 
 DATA = Path(__file__).parent / "data"
 COPY = "seed"  # the folder, under tmp_path, that copy_fixture copies tests/data to
@@ -58,7 +59,6 @@ EVIDENCED_TABLES = [
 ]
 
 Document = dict[str, Any]
-Rows = dict[str, list[tuple[Any, ...]]]
 
 
 def copy_fixture(tmp_path: Path, mutate: Callable[[Document], None] | None = None) -> Path:
@@ -82,26 +82,6 @@ def engine(database_url: str) -> Iterator[Engine]:
     upgrade(engine)
     yield engine
     engine.dispose()
-
-
-def table_counts(engine: Engine) -> dict[str, int]:
-    with engine.connect() as connection:
-        return {
-            table.name: connection.scalar(select(func.count()).select_from(table)) or 0
-            for table in Base.metadata.sorted_tables
-        }
-
-
-def snapshot(engine: Engine) -> Rows:
-    """Every row of every table, in primary key order."""
-    with engine.connect() as connection:
-        return {
-            table.name: [
-                tuple(row)
-                for row in connection.execute(select(table).order_by(*table.primary_key.columns))
-            ]
-            for table in Base.metadata.sorted_tables
-        }
 
 
 def evidence_mismatches(engine: Engine) -> list[str]:

@@ -5,7 +5,14 @@ from fastapi import Query, Request, Response
 from api import queries, schemas
 from api.models import Position
 from api.pagination import paginate
-from api.params import FormatParam, Paging, SortByDate, actor_param
+from api.params import (
+    FormatParam,
+    Paging,
+    ProposalFilter,
+    SortByDate,
+    TermFilter,
+    actor_param,
+)
 from api.responses import CSV_RESPONSE, render_page
 from api.routes.common import SessionDep, resource_router
 from api.vocabulary import Stance
@@ -24,24 +31,8 @@ def list_positions(
     session: SessionDep,
     page: Paging,
     actor: Annotated[str | None, actor_param("actor", "Positions of this actor.")] = None,
-    proposal: Annotated[
-        str | None,
-        Query(
-            min_length=1,
-            max_length=200,
-            description="Slug of the proposal.",
-            examples=["gaza-ceasefire-proposal"],
-        ),
-    ] = None,
-    term: Annotated[
-        str | None,
-        Query(
-            min_length=1,
-            max_length=200,
-            description="Slug of a term.",
-            examples=["permanent-ceasefire"],
-        ),
-    ] = None,
+    proposal: ProposalFilter = None,
+    term: TermFilter = None,
     stance: Annotated[Stance | None, Query(description="The stance.", examples=["opposes"])] = None,
     sort: SortByDate = "date",
     output_format: FormatParam = None,

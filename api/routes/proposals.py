@@ -6,7 +6,7 @@ from api import queries, schemas
 from api.errors import NOT_FOUND_RESPONSE
 from api.models import Proposal, Term
 from api.pagination import paginate
-from api.params import FormatParam, Paging
+from api.params import FormatParam, Paging, ProposalFilter
 from api.responses import CSV_RESPONSE, render, render_page
 from api.routes.common import SessionDep, resource_router
 from api.vocabulary import TermKind
@@ -56,15 +56,7 @@ def list_terms(
     request: Request,
     session: SessionDep,
     page: Paging,
-    proposal: Annotated[
-        str | None,
-        Query(
-            min_length=1,
-            max_length=200,
-            description="Slug of the proposal.",
-            examples=["gaza-ceasefire-proposal"],
-        ),
-    ] = None,
+    proposal: ProposalFilter = None,
     phase: Annotated[
         int | None, Query(ge=1, le=1000, description="Phase number.", examples=[1])
     ] = None,

@@ -6,7 +6,16 @@ from api import queries, schemas
 from api.errors import NOT_FOUND_RESPONSE
 from api.models import Statement
 from api.pagination import paginate
-from api.params import Dates, FormatParam, Paging, SearchParam, SortByDate, actor_param
+from api.params import (
+    Dates,
+    FormatParam,
+    Paging,
+    SearchParam,
+    SortByDate,
+    TermFilter,
+    actor_param,
+    slug_param,
+)
 from api.responses import CSV_RESPONSE, render, render_page
 from api.routes.common import SessionDep, resource_router
 
@@ -33,23 +42,9 @@ def list_statements(
         ),
     ] = None,
     event: Annotated[
-        str | None,
-        Query(
-            min_length=1,
-            max_length=200,
-            description="Slug of the event it was said at.",
-            examples=["blinken-cairo-remarks"],
-        ),
+        str | None, slug_param("Slug of the event it was said at.", "blinken-cairo-remarks")
     ] = None,
-    term: Annotated[
-        str | None,
-        Query(
-            min_length=1,
-            max_length=200,
-            description="Slug of a proposal term it is about.",
-            examples=["permanent-ceasefire"],
-        ),
-    ] = None,
+    term: TermFilter = None,
     anonymous: Annotated[
         bool | None,
         Query(
