@@ -7,13 +7,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from api.errors import Problem
-from api.models import (
-    Actor,
-    Alias,
-    Participant,
-    Position,
-    Statement,
-)
+from api.models import Actor, Alias, Participant, Position, Statement
 from api.queries.common import not_found, with_source
 from api.text import fold
 from api.vocabulary import ActorKind

@@ -7,9 +7,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, joinedload
 
 from api.errors import Problem
-from api.models import (
-    Source,
-)
+from api.models import Source
 from api.search import SearchQuery, matches
 
 

@@ -4,11 +4,7 @@ from datetime import date
 
 from sqlalchemy import ColumnElement, or_
 
-from api.models import (
-    SHORT_SPAN,
-    Dated,
-    Span,
-)
+from api.models import SHORT_SPAN, Dated, Span
 from api.params import DateRange
 
 Branches = list[list[ColumnElement[bool]]]

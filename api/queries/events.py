@@ -5,10 +5,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from api.models import (
-    Event,
-    Participant,
-)
+from api.models import Event, Participant
 from api.queries.actors import resolve_actors
 from api.queries.common import not_found, search_condition, with_source
 from api.vocabulary import EventKind, ParticipantRole

@@ -5,12 +5,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from api.models import (
-    Phase,
-    Position,
-    Proposal,
-    Term,
-)
+from api.models import Phase, Position, Proposal, Term
 from api.queries.actors import resolve_actors
 from api.queries.common import not_found, one_id, with_source
 from api.vocabulary import Stance, TermKind

@@ -3,9 +3,7 @@
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.models import (
-    Source,
-)
+from api.models import Source
 from api.queries.common import not_found
 
 

@@ -5,13 +5,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from api.models import (
-    Actor,
-    Event,
-    Statement,
-    Term,
-    statement_terms,
-)
+from api.models import Actor, Event, Statement, Term, statement_terms
 from api.queries.actors import resolve_actors
 from api.queries.common import not_found, one_id, search_condition, with_source
 from api.vocabulary import ActorKind, StatementMode

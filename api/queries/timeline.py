@@ -5,11 +5,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, literal, select, tuple_, union_all
 from sqlalchemy.orm import Session
 
-from api.models import (
-    Event,
-    Participant,
-    Statement,
-)
+from api.models import Event, Participant, Statement
 from api.pagination import COUNT_LIMIT, PageRequest, PageResult, count, decode_cursor, encode_cursor
 from api.params import DateRange
 from api.queries.actors import resolve_actors
