@@ -1,5 +1,5 @@
 # Two commands do all the set-up on a fresh machine (Python 3.11+ and make):
-#   make serve   serve the seeded API on SQLite at http://127.0.0.1:8000
+#   make serve   serve the seeded API on SQLite at http://127.0.0.1:8000 (PORT=8001 for another)
 #   make test    run the whole test suite, on SQLite and PostgreSQL
 VENV := .venv
 BIN := $(VENV)/bin
@@ -14,8 +14,9 @@ $(INSTALLED): pyproject.toml
 .PHONY: install serve test lint
 install: $(INSTALLED)
 
+PORT ?= 8000
 serve: $(INSTALLED)
-	$(BIN)/eventdb serve
+	$(BIN)/eventdb serve --port $(PORT)
 
 test: $(INSTALLED)
 	$(BIN)/pytest

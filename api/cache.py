@@ -33,7 +33,7 @@ class ResponseCacheMiddleware:
         self.app = app
         self.seconds = seconds
         self.max_bytes = max_bytes
-        self.entries: OrderedDict[tuple[str, bytes, str], _Entry] = OrderedDict()
+        self.entries: OrderedDict[tuple[str, str, bytes, str], _Entry] = OrderedDict()
         self.size = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -41,7 +41,14 @@ class ResponseCacheMiddleware:
             await self.app(scope, receive, send)
             return
         request_headers = Headers(scope=scope)
-        key = (scope["path"], scope["query_string"], request_headers.get("accept", ""))
+        # `next` and `Link` are absolute URLs built from Host: one client's Host must never
+        # end up in another client's links.
+        key = (
+            request_headers.get("host", ""),
+            scope["path"],
+            scope["query_string"],
+            request_headers.get("accept", ""),
+        )
         entry = self.entries.get(key)
         if entry is not None and entry.expires > time.monotonic():
             self.entries.move_to_end(key)
@@ -51,7 +58,7 @@ class ResponseCacheMiddleware:
 
     async def _replay(self, entry: _Entry, if_none_match: str, send: Send) -> None:
         etag = next((value for name, value in entry.headers if name == b"etag"), None)
-        if etag is not None and etag.decode() in if_none_match:
+        if etag is not None and (etag.decode() in if_none_match or if_none_match.strip() == "*"):
             headers = [
                 (n, v) for n, v in entry.headers if n not in (b"content-length", b"content-type")
             ]
@@ -64,7 +71,7 @@ class ResponseCacheMiddleware:
         await send({"type": "http.response.body", "body": entry.body})
 
     async def _forward_and_keep(
-        self, key: tuple[str, bytes, str], scope: Scope, receive: Receive, send: Send
+        self, key: tuple[str, str, bytes, str], scope: Scope, receive: Receive, send: Send
     ) -> None:
         start: Message | None = None
         chunks: list[bytes] = []
@@ -83,7 +90,7 @@ class ResponseCacheMiddleware:
 
         await self.app(scope, receive, keep)
 
-    def _store(self, key: tuple[str, bytes, str], start: Message, body: bytes) -> None:
+    def _store(self, key: tuple[str, str, bytes, str], start: Message, body: bytes) -> None:
         if len(body) > self.max_bytes // 16:
             return
         old = self.entries.pop(key, None)

@@ -3,7 +3,7 @@
 import csv
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -24,6 +24,11 @@ DatabaseUrl = Annotated[
         show_default=False,
     ),
 ]
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(1)
 
 
 def _settings(database_url: str | None) -> Settings:
@@ -115,12 +120,21 @@ def export(
 ) -> None:
     """Write the whole database as JSON (eventdb.json) and each table as CSV."""
     import orjson
-    from sqlalchemy import select
+    from sqlalchemy import inspect, select
+    from sqlalchemy.engine import make_url
 
     from api.db import create_db_engine
     from api.models import Base
 
-    engine = create_db_engine(_settings(database_url).database_url)
+    url = _settings(database_url).database_url
+    sqlite_file = make_url(url).database if make_url(url).get_backend_name() == "sqlite" else None
+    if sqlite_file and not Path(sqlite_file).exists():
+        _fail(f"{sqlite_file} does not exist: give the database with --database-url")
+    if out.exists() and not out.is_dir():
+        _fail(f"{out} is a file: give a folder to write the export into")
+    engine = create_db_engine(url)
+    if not inspect(engine).has_table("sources"):
+        _fail("the database has no eventdb tables: run `eventdb seed` (or `eventdb migrate`) first")
     out.mkdir(parents=True, exist_ok=True)
     everything: dict[str, list[dict[str, object]]] = {}
     with engine.connect() as connection:

@@ -31,12 +31,12 @@ from api.models import (
     dated_columns,
 )
 from api.seedfile import DateSpec, Evidence, Quote, SeedFile
-from api.text import fold
+from api.text import fold, searchable
 
 T = TypeVar("T")
 
 # Part of what makes a load "unchanged": bump it when the loader stores rows differently.
-LOADER_VERSION = b"eventdb-loader-1"
+LOADER_VERSION = b"eventdb-loader-2"
 
 # Any fixed number works: it only has to be the same for every seeding process.
 SEED_LOCK_KEY = 6_021_024
@@ -251,7 +251,9 @@ class _Builder:
                 location=e.location,
                 outcome=summary,
                 **outcome,
-                search_text=fold(" ".join(filter(None, [e.title, e.description, e.location]))),
+                search_text=searchable(
+                    " ".join(filter(None, [e.title, e.description, e.location]))
+                ),
                 **self.dated(e.date),
                 **self.evidence(e.evidence, where),
                 participants=[
@@ -333,7 +335,7 @@ class _Builder:
                 terms=[
                     self.lookup(self.terms, slug, f"{where}: terms", "term") for slug in s.terms
                 ],
-                search_text=fold(s.text),
+                search_text=searchable(s.text),
                 **self.dated(s.date),
                 **evidence,
             )

@@ -6,10 +6,9 @@ import swagger_ui_bundle
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
 
 from api.cache import ResponseCacheMiddleware
 from api.db import create_db_engine
@@ -17,7 +16,6 @@ from api.errors import install_error_handlers
 from api.headers import HeadAsGetMiddleware, SecurityHeadersMiddleware, swagger_ui_policy
 from api.loader import load, seed_files
 from api.migrations import upgrade
-from api.models import Source
 from api.routes import ROUTERS
 from api.settings import Settings, get_settings
 
@@ -49,6 +47,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         docs_url=None,
         redoc_url=None,
+        # Readable operation ids for generated clients: `list_statements`, `get_actor`…
+        generate_unique_id_function=lambda route: route.name,
     )
     engine = create_db_engine(
         settings.database_url, settings.pool_timeout, settings.connect_timeout
@@ -82,6 +82,10 @@ def _serve_docs_offline(app: FastAPI) -> None:
         name="swagger",
     )
 
+    @app.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        return RedirectResponse("/docs")
+
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
         page = get_swagger_ui_html(
@@ -96,12 +100,10 @@ def _serve_docs_offline(app: FastAPI) -> None:
 
 
 def prepare_database(settings: Settings) -> None:
-    """Before serving SQLite (the zero-setup default): migrate, and seed it if it is empty."""
+    """Before serving SQLite (the zero-setup default): migrate and seed it. Seeding is a no-op
+    when the seed files have not changed, and picks up the new data when they have."""
     engine = create_db_engine(settings.database_url)
     if engine.dialect.name == "sqlite":
         upgrade(engine)
-        with Session(engine) as session:
-            empty = not session.scalar(select(func.count()).select_from(Source))
-        if empty:
-            load(engine, seed_files(settings.seed_dir))
+        load(engine, seed_files(settings.seed_dir))
     engine.dispose()

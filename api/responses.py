@@ -57,6 +57,8 @@ def render(
     if wants_csv(request, output_format):
         rows = data["items"] if isinstance(payload, Page) else [data]
         body, media_type = _csv(rows).encode("utf-8"), "text/csv; charset=utf-8"
+        name = request.url.path.strip("/").replace("/", "-") or "eventdb"
+        headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     else:
         if isinstance(payload, Page):
             data["next"] = (
@@ -68,7 +70,8 @@ def render(
         media_type = "application/json"
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     headers["ETag"] = etag
-    if etag in request.headers.get("if-none-match", ""):
+    if_none_match = request.headers.get("if-none-match", "")
+    if etag in if_none_match or if_none_match.strip() == "*":
         return Response(status_code=304, headers=headers)
     return Response(body, media_type=media_type, headers=headers)
 
@@ -96,6 +99,8 @@ def _flatten(value: Any, prefix: str, row: dict[str, str]) -> None:
             _flatten(item, f"{prefix}.{key}" if prefix else key, row)
     elif isinstance(value, list):
         row[prefix] = "; ".join(_summary(item) for item in value)
+    elif isinstance(value, bool):
+        row[prefix] = "true" if value else "false"
     else:
         row[prefix] = "" if value is None else str(value)
 

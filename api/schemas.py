@@ -132,6 +132,7 @@ class TermRef(Schema):
 class StatementRef(Schema):
     id: int = Field(examples=[12])
     slug: str = Field(examples=["blinken-press-hamas-to-say-yes"])
+    speaker: ActorRef = Field(description="Who said it: a position may be someone's claim.")
     text: str = Field(examples=["If you want a cease-fire, press Hamas to say yes"])
 
 
@@ -383,7 +384,12 @@ def position(row: models.Position) -> Position:
         condition=row.condition,
         as_of=date_info(row),
         statement=(
-            StatementRef(id=row.statement.id, slug=row.statement.slug, text=row.statement.text)
+            StatementRef(
+                id=row.statement.id,
+                slug=row.statement.slug,
+                speaker=actor_ref(row.statement.speaker),
+                text=row.statement.text,
+            )
             if row.statement
             else None
         ),

@@ -119,3 +119,11 @@ def test_a_search_with_no_words_answers_422(client: httpx.Client) -> None:
 def test_a_write_method_answers_405_because_the_api_is_read_only(client: httpx.Client) -> None:
     body = assert_problem(client.post("/statements", json={}), 405)
     assert "read-only" in str(body["detail"])
+
+
+def test_an_actor_path_with_a_name_instead_of_a_slug_says_which_slug_to_use(
+    client: httpx.Client,
+) -> None:
+    body = assert_problem(client.get("/actors/blinken"), 404)
+    assert body["suggestions"] == ["antony-blinken"]
+    assert "antony-blinken" in body["detail"]

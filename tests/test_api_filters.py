@@ -5,7 +5,7 @@ from typing import Any
 import httpx
 import pytest
 
-from api.text import words
+from api.text import fold, searchable, words
 
 
 def items(client: httpx.Client, path: str, **params: Any) -> list[dict[str, Any]]:
@@ -209,12 +209,12 @@ def test_a_statement_is_found_by_id_and_by_slug(client: httpx.Client) -> None:
 
 
 def _python_search(statements: list[dict[str, Any]], query: str) -> set[str]:
-    """The documented meaning of `q` for bare words: every word is a prefix of some word."""
+    """The documented meaning of `q` for bare words: every word is a prefix of an indexed word."""
     wanted = words(query)
     return {
         s["slug"]
         for s in statements
-        if all(any(token.startswith(w) for token in words(s["text"])) for w in wanted)
+        if all(any(token.startswith(w) for token in searchable(s["text"]).split()) for w in wanted)
     }
 
 
@@ -234,6 +234,12 @@ def _python_search(statements: list[dict[str, Any]], query: str) -> set[str]:
 def test_search_means_the_same_on_both_databases(client: httpx.Client, query: str) -> None:
     everything = items(client, "/statements")
     assert slugs(items(client, "/statements", q=query)) == _python_search(everything, query)
+
+
+def test_a_hyphenated_word_is_found_written_as_one_word(client: httpx.Client) -> None:
+    joined = slugs(items(client, "/statements", q="ceasefire"))
+    assert joined
+    assert joined == slugs(items(client, "/statements", q="cease-fire"))
 
 
 def test_search_ignores_curly_versus_straight_quotes(client: httpx.Client) -> None:
@@ -341,3 +347,24 @@ def test_every_fact_carries_evidence_that_is_exactly_the_source_text(
 def test_a_range_from_the_first_possible_day_finds_every_dated_fact(client: httpx.Client) -> None:
     dated = {e["slug"] for e in items(client, "/events") if e["date"]["start"]}
     assert slugs(items(client, "/events", **{"from": "0001-01-01"})) == dated
+
+
+@pytest.mark.parametrize("name", ["US", "U.S.", "us", "the United States"])
+def test_the_united_states_is_found_however_it_is_abbreviated(
+    client: httpx.Client, name: str
+) -> None:
+    found = items(client, "/actors", affiliation=name)
+    assert "antony-blinken" in slugs(found)
+
+
+def test_actors_are_sorted_by_name_ignoring_case(client: httpx.Client) -> None:
+    names = [actor["name"] for actor in items(client, "/actors")]
+    assert names == sorted(names, key=lambda name: fold(name))
+
+
+def test_a_position_shows_who_made_the_statement_it_rests_on(client: httpx.Client) -> None:
+    found = items(client, "/positions", actor="sinwar")
+    claims = [p["statement"] for p in found if p["statement"]]
+    assert claims
+    assert all(claim["speaker"]["slug"] for claim in claims)
+    assert "some-us-officials" in {claim["speaker"]["slug"] for claim in claims}

@@ -119,3 +119,26 @@ def test_head_answers_the_headers_of_get_without_a_body(client: httpx.Client) ->
     assert head.headers["content-type"] == get.headers["content-type"]
     assert head.headers["etag"] == get.headers["etag"]
     assert head.headers["content-length"] == get.headers["content-length"]
+
+
+def test_csv_writes_booleans_as_true_and_false_and_names_the_file(client: httpx.Client) -> None:
+    response = client.get("/statements", params={"format": "csv", "limit": 500})
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert {row["anonymous"] for row in rows} == {"true", "false"}
+    assert response.headers["content-disposition"] == 'attachment; filename="statements.csv"'
+
+
+def test_if_none_match_star_answers_304(client: httpx.Client) -> None:
+    assert client.get("/proposals", headers={"If-None-Match": "*"}).status_code == 304
+
+
+def test_the_home_page_leads_to_the_docs(client: httpx.Client) -> None:
+    response = client.get("/", follow_redirects=False)
+    assert response.status_code in (302, 307)
+    assert response.headers["location"] == "/docs"
+
+
+def test_openapi_operation_ids_are_the_route_names(client: httpx.Client) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert paths["/statements"]["get"]["operationId"] == "list_statements"
+    assert paths["/actors/{slug}"]["get"]["operationId"] == "get_actor"

@@ -15,11 +15,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, select
 
 from api.db import create_db_engine
+from api.main import prepare_database
 from api.migrations import current_revision, head_revision
-from api.models import Base
+from api.models import Actor, Base
+from api.settings import Settings
 from tests.database_state import snapshot, table_counts
 
 EVENTDB = str(Path(sys.executable).parent / "eventdb")
@@ -187,3 +189,43 @@ def test_migrate_twice_is_harmless(database_url: str, engine: Engine, workdir: P
     with engine.connect() as connection:
         assert current_revision(connection) == head_revision()
     assert set(inspect(engine).get_table_names()) >= set(TABLES)
+
+
+def test_export_of_a_database_that_does_not_exist_says_so_and_creates_nothing(
+    workdir: Path, tmp_path: Path
+) -> None:
+    missing = tmp_path / "missing.sqlite3"
+    run = eventdb(
+        "export", str(tmp_path / "out"), "--database-url", f"sqlite:///{missing}", cwd=workdir
+    )
+    assert run.returncode == 1
+    assert "does not exist" in run.stderr and "Traceback" not in run.stderr
+    assert not missing.exists() and not (tmp_path / "out").exists()
+
+
+def test_export_of_a_database_without_the_schema_says_to_seed_it(
+    database_url: str, workdir: Path, tmp_path: Path
+) -> None:
+    if database_url.startswith("sqlite"):
+        Path(database_url.removeprefix("sqlite:///")).touch()
+    run = eventdb("export", str(tmp_path / "out"), "--database-url", database_url, cwd=workdir)
+    assert run.returncode == 1
+    assert "eventdb seed" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_serving_sqlite_loads_a_seed_file_that_changed_since_the_last_start(tmp_path: Path) -> None:
+    seed_dir = tmp_path / "seed"
+    shutil.copytree(DATA, seed_dir)
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'served.sqlite3'}", seed_dir=seed_dir)
+    prepare_database(settings)
+    path = seed_dir / FIXTURE.name
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("name: Lena Ortiz\n", "name: Lena Ortiz-Vega\n"), encoding="utf-8")
+
+    prepare_database(settings)
+
+    engine = create_db_engine(settings.database_url)
+    with engine.connect() as connection:
+        names = set(connection.scalars(select(Actor.name)))
+    engine.dispose()
+    assert "Lena Ortiz-Vega" in names and "Lena Ortiz" not in names

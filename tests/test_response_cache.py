@@ -99,3 +99,10 @@ def test_cache_seconds_zero_turns_the_cache_off(seeded_database_url: str) -> Non
     for server in serve(seeded_database_url, 0):
         server.queries_for("/events")
         assert server.queries_for("/events")[0] > 0
+
+
+def test_a_client_s_host_header_never_reaches_another_client_s_links(cached: Server) -> None:
+    cached.client.get("/statements?limit=1", headers={"host": "evil.example"})
+    _, plain = cached.queries_for("/statements?limit=1")
+    assert "evil.example" not in plain.headers["link"]
+    assert "evil.example" not in plain.json()["next"]

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from api.errors import Problem
 from api.models import Actor, Alias, Participant, Position, Statement
-from api.queries.common import not_found, with_source
+from api.queries.common import with_source
 from api.text import fold
 from api.vocabulary import ActorKind
 
@@ -93,7 +93,16 @@ def get_actor(session: Session, slug: str) -> Actor:
         .options(selectinload(Actor.aliases), joinedload(Actor.affiliation), with_source(Actor))
     )
     if actor is None:
-        raise not_found("actor", slug, "/actors")
+        # `/actors/blinken`: say which actor the name or alias means, or the closest ones.
+        try:
+            ids = resolve_actors(session, slug, "slug")
+            suggestions = list(session.scalars(select(Actor.slug).where(Actor.id.in_(ids))))
+        except Problem as unknown:
+            suggestions = unknown.extra.get("suggestions") or []
+        hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else " See /actors."
+        raise Problem(
+            404, "Not found", f"No actor is called {slug!r}.{hint}", suggestions=suggestions
+        )
     return actor
 
 

@@ -5,7 +5,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from api.models import Phase, Position, Proposal, Term
+from api.models import Phase, Position, Proposal, Statement, Term
 from api.queries.actors import resolve_actors
 from api.queries.common import not_found, one_id, with_source
 from api.vocabulary import Stance, TermKind
@@ -56,7 +56,7 @@ def positions_query(
         joinedload(Position.actor),
         joinedload(Position.proposal),
         joinedload(Position.term),
-        joinedload(Position.statement),
+        joinedload(Position.statement).joinedload(Statement.speaker),
         joinedload(Position.event),
         with_source(Position),
     )

@@ -41,9 +41,10 @@ def list_actors(
     ] = None,
     output_format: FormatParam = None,
 ) -> Response:
-    """Sorted by name. `affiliation=united-states` lists the U.S. officials and bodies."""
+    """Sorted by name (ignoring case and accents). `affiliation=united-states` lists the U.S.
+    officials and bodies."""
     query = queries.actors_query(session, q, kind, affiliation)
-    result = paginate(session, query, (Actor.name, Actor.id), page, "name")
+    result = paginate(session, query, (Actor.name_key, Actor.id), page, "name")
     return render_page(request, result, page.limit, schemas.actor, output_format)
 
 
