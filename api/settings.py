@@ -23,7 +23,7 @@ class Settings(BaseSettings):
     # Seconds the server reuses a whole GET answer (as Cache-Control lets clients do); 0: never.
     cache_seconds: float = 60.0
     # Requests a process works on at once. Their work is CPU-bound Python: on 2 cores, 2 threads
-    # served 1.8x the requests/s of the default 40 (which only contend for the GIL).
+    # served 1.1x to 1.9x the requests/s of AnyIO's default 40, at half the p99 latency.
     threads: int = Field(default=2, ge=1)
 
 
