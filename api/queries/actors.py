@@ -63,12 +63,13 @@ def resolve_actors(session: Session, value: str, parameter: str) -> list[int]:
     )
 
 
+ACTOR_OPTIONS = (selectinload(Actor.aliases), joinedload(Actor.affiliation))
+
+
 def actors_query(
     session: Session, q: str | None, kind: ActorKind | None, affiliation: str | None
 ) -> Select[Any]:
-    query = select(Actor).options(
-        selectinload(Actor.aliases), joinedload(Actor.affiliation), with_source(Actor)
-    )
+    query = select(Actor).options(*ACTOR_OPTIONS, with_source(Actor))
     if q:
         pattern = fold(q)
         if not pattern:  # only punctuation: it would match every name
@@ -88,9 +89,7 @@ def actors_query(
 
 def get_actor(session: Session, slug: str) -> Actor:
     actor = session.scalar(
-        select(Actor)
-        .where(Actor.slug == slug)
-        .options(selectinload(Actor.aliases), joinedload(Actor.affiliation), with_source(Actor))
+        select(Actor).where(Actor.slug == slug).options(*ACTOR_OPTIONS, with_source(Actor))
     )
     if actor is None:
         # `/actors/blinken`: say which actor the name or alias means, or the closest ones.
