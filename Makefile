@@ -1,6 +1,6 @@
 # Two commands do all the set-up on a fresh machine (Python 3.11+ and make):
 #   make serve   serve the seeded API on SQLite at http://127.0.0.1:8000 (PORT=8001 for another)
-#   make test    run the whole test suite, on SQLite and PostgreSQL
+#   make test    run the whole test suite, on SQLite and PostgreSQL (and in Chromium)
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
@@ -11,14 +11,40 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(INSTALLED)
 
-.PHONY: install serve test lint
+# The browser tests (tests/test_docs_browser.py) drive Debian's chromium with playwright-core:
+# chromium comes from apt (as root, and only when it is missing), playwright-core from
+# tests/browser/package-lock.json (`npm ci`, again whenever the lock file changes). Node.js 20
+# comes with the machine. Where they cannot be installed, the browser tests skip and say why,
+# except under CI (CI=true), where they fail.
+CHROMIUM := /usr/bin/chromium
+BROWSER_DIR := tests/browser
+BROWSER_MODULES := $(BROWSER_DIR)/node_modules/.package-lock.json
+
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; \
+	else \
+		echo "note: no $(CHROMIUM), and apt-get as root is not at hand to install it:" \
+			"the browser tests will skip (as root: apt-get install chromium chromium-driver)"; \
+	fi
+
+$(BROWSER_MODULES): $(BROWSER_DIR)/package.json $(BROWSER_DIR)/package-lock.json
+	@if command -v npm >/dev/null; then \
+		cd $(BROWSER_DIR) && npm ci --no-audit --no-fund && touch node_modules/.package-lock.json; \
+	else \
+		echo "note: no npm (Node.js 20 or later): the browser tests will skip"; \
+	fi
+
+.PHONY: install browser serve test lint
 install: $(INSTALLED)
+
+browser: $(CHROMIUM) $(BROWSER_MODULES)
 
 PORT ?= 8000
 serve: $(INSTALLED)
 	$(BIN)/eventdb serve --port $(PORT)
 
-test: $(INSTALLED)
+test: $(INSTALLED) browser
 	$(BIN)/pytest
 
 lint: $(INSTALLED)

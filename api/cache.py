@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+CacheKey = tuple[str, str, str, str, bytes, str]
+
 
 def _cacheable(start: Message) -> bool:
     """Only a 200 that allows it: health checks say `no-store`, so they always ask the database."""
@@ -33,7 +35,7 @@ class ResponseCacheMiddleware:
         self.app = app
         self.seconds = seconds
         self.max_bytes = max_bytes
-        self.entries: OrderedDict[tuple[str, str, bytes, str], _Entry] = OrderedDict()
+        self.entries: OrderedDict[CacheKey, _Entry] = OrderedDict()
         self.size = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -41,10 +43,13 @@ class ResponseCacheMiddleware:
             await self.app(scope, receive, send)
             return
         request_headers = Headers(scope=scope)
-        # `next` and `Link` are absolute URLs built from Host: one client's Host must never
-        # end up in another client's links.
+        # Everything an answer is built from: `next` and `Link` are absolute URLs made of the
+        # scheme (which a proxy's X-Forwarded-Proto sets) and the Host, so one client's must
+        # never end up in another client's links; the body depends on Accept (JSON or CSV).
         key = (
+            scope["scheme"],
             request_headers.get("host", ""),
+            scope.get("root_path", ""),
             scope["path"],
             scope["query_string"],
             request_headers.get("accept", ""),
@@ -71,7 +76,7 @@ class ResponseCacheMiddleware:
         await send({"type": "http.response.body", "body": entry.body})
 
     async def _forward_and_keep(
-        self, key: tuple[str, str, bytes, str], scope: Scope, receive: Receive, send: Send
+        self, key: CacheKey, scope: Scope, receive: Receive, send: Send
     ) -> None:
         start: Message | None = None
         chunks: list[bytes] = []
@@ -90,7 +95,7 @@ class ResponseCacheMiddleware:
 
         await self.app(scope, receive, keep)
 
-    def _store(self, key: tuple[str, str, bytes, str], start: Message, body: bytes) -> None:
+    def _store(self, key: CacheKey, start: Message, body: bytes) -> None:
         if len(body) > self.max_bytes // 16:
             return
         old = self.entries.pop(key, None)

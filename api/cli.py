@@ -38,8 +38,8 @@ def _settings(database_url: str | None) -> Settings:
 @app.command()
 def migrate(database_url: DatabaseUrl = None) -> None:
     """Create or upgrade the schema to the latest migration."""
-    from api.db import create_db_engine
-    from api.migrations import upgrade
+    from api.database import create_db_engine
+    from api.schema_version import upgrade
 
     engine = create_db_engine(_settings(database_url).database_url)
     upgrade(engine)
@@ -60,9 +60,9 @@ def seed(
     """Migrate if needed, then load the seed files in one transaction (a no-op if loaded)."""
     from sqlalchemy.exc import OperationalError
 
-    from api.db import create_db_engine
+    from api.database import create_db_engine
     from api.loader import SeedError, load, seed_files
-    from api.migrations import upgrade
+    from api.schema_version import upgrade
 
     started = time.perf_counter()
     settings = _settings(database_url)
@@ -95,8 +95,8 @@ def synth(
     ] = 1,
 ) -> None:
     """Fill an empty database with a synthetic corpus, in bulk, for benchmarks."""
-    from api.db import create_db_engine
-    from api.migrations import upgrade
+    from api.database import create_db_engine
+    from api.schema_version import upgrade
     from api.synth import synthesize
 
     started = time.perf_counter()
@@ -123,7 +123,7 @@ def export(
     from sqlalchemy import inspect, select
     from sqlalchemy.engine import make_url
 
-    from api.db import create_db_engine
+    from api.database import create_db_engine
     from api.models import Base
 
     url = _settings(database_url).database_url
@@ -167,12 +167,35 @@ def serve(
     database_url: DatabaseUrl = None,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help="Worker processes. Default: $EVENTDB_WORKERS, else the machine's cores.",
+            show_default=False,
+            min=1,
+        ),
+    ] = None,
+    access_log: Annotated[bool, typer.Option(help="Log every request.")] = True,
 ) -> None:
     """Serve the API with uvicorn; an empty SQLite database is migrated and seeded first."""
+    import os
+
     import uvicorn
 
-    from api.main import create_app, prepare_database
+    from api.main import prepare_database
 
     settings = _settings(database_url)
     prepare_database(settings)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    # Each worker process builds the app from the environment (api.main:create_app).
+    os.environ["EVENTDB_DATABASE_URL"] = settings.database_url
+    uvicorn.run(
+        "api.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers or settings.workers,
+        loop="uvloop",
+        http="httptools",
+        access_log=access_log,
+        log_level="info",
+    )

@@ -1,8 +1,8 @@
 """Security headers on every response (a pure ASGI middleware: no per-request task overhead).
 
 Every answer is data (JSON, CSV, problem+json), never a page to render, so its Content-Security-
-Policy allows nothing. The one page, /docs, sets its own policy (`swagger_ui_policy`), which the
-middleware leaves in place: it adds only the headers a response does not already carry.
+Policy allows nothing. The docs pages, /docs and /redoc, set their own (`docs_page_policy`), which
+the middleware leaves in place: it adds only the headers a response does not already carry.
 """
 
 import base64
@@ -24,17 +24,24 @@ SECURITY_HEADERS = [
 _INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
 
 
-def swagger_ui_policy(page: bytes) -> str:
-    """The policy of the Swagger UI page: its script, style sheet and icons come from the API
-    itself ('self', /static/swagger), its one inline script is allowed by its hash (not by
-    'unsafe-inline'), and it may fetch only /openapi.json and the API ('self')."""
-    hashes = " ".join(
-        "'sha256-" + base64.b64encode(hashlib.sha256(script).digest()).decode() + "'"
-        for script in _INLINE_SCRIPT.findall(page)
+def docs_page_policy(page: bytes, *, blob_workers: bool = False) -> str:
+    """The policy of the docs pages (/docs, /redoc): their scripts, style sheets and icons come
+    from the API itself ('self', /static/swagger), an inline script is allowed only by its hash
+    (never 'unsafe-inline'), and they may fetch only /openapi.json and the API ('self').
+    `blob_workers`: the page may start a web worker from a blob: URL its own script made
+    (ReDoc's search index)."""
+    scripts = " ".join(
+        ["'self'"]
+        + [
+            "'sha256-" + base64.b64encode(hashlib.sha256(script).digest()).decode() + "'"
+            for script in _INLINE_SCRIPT.findall(page)
+        ]
     )
+    workers = "worker-src blob:; " if blob_workers else ""
     return (
-        f"default-src 'none'; script-src 'self' {hashes}; "
-        # Swagger UI sets style attributes, and its style sheet embeds its icons as data: URLs.
+        f"default-src 'none'; script-src {scripts}; {workers}"
+        # Both UIs set style attributes (ReDoc writes <style> elements too), and Swagger UI's
+        # style sheet embeds its icons as data: URLs.
         "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
         "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
     )

@@ -2,25 +2,24 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
-import anyio.to_thread
-import swagger_ui_bundle
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, RedirectResponse
-from fastapi.staticfiles import StaticFiles
-from sqlalchemy.orm import sessionmaker
 
 from api.cache import ResponseCacheMiddleware
-from api.db import create_db_engine
+from api.database import Database, create_db_engine
+from api.docs import install_docs
 from api.errors import install_error_handlers
-from api.headers import HeadAsGetMiddleware, SecurityHeadersMiddleware, swagger_ui_policy
+from api.headers import HeadAsGetMiddleware, SecurityHeadersMiddleware
+from api.hosts import AllowedHostsMiddleware
 from api.loader import load, seed_files
-from api.migrations import upgrade
+from api.openapi import publish_exact_schema
+from api.query_string import QueryStringMiddleware
 from api.routes import ROUTERS
+from api.schema_version import upgrade
 from api.settings import Settings, get_settings
+
+__version__ = "0.2.0"
 
 DESCRIPTION = """
 A read-only API over a structured database of news events: who the actors are, who met whom where
@@ -36,25 +35,33 @@ article that supports it, so it can be checked before it is printed.
 * `from` / `to` are inclusive ISO dates; a fact dated only to a week or a month matches a range
   that overlaps its period, and undated facts match no range.
 * `q` is full-text search: every word must match (as a prefix), "quoted phrases" match whole.
-* `format=csv` (or `Accept: text/csv`) answers the same query as a spreadsheet.
+* Every list has a CSV twin: `/statements.csv` takes the same filters.
 * Errors are `application/problem+json` with a sentence that says what to change.
 """
 
 
+# Response headers a browser app may read (CORS hides the others from its code).
+EXPOSED_HEADERS = ["Link", "ETag", "Content-Disposition", "Retry-After", "Location"]
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    database = Database(
+        settings.database_url,
+        statement_timeout=settings.statement_timeout,
+        pool_timeout=settings.pool_timeout,
+        connect_timeout=settings.connect_timeout,
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        # The endpoints run in worker threads; their work is CPU-bound Python, so more threads
-        # than cores only contend for the GIL (see Settings.threads).
-        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         yield
+        await database.aclose()
 
     app = FastAPI(
         lifespan=lifespan,
         title="eventdb",
-        version="0.1.0",
+        version=__version__,
         summary="News events, statements and positions, each with its evidence.",
         description=DESCRIPTION,
         docs_url=None,
@@ -62,53 +69,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Readable operation ids for generated clients: `list_statements`, `get_actor`…
         generate_unique_id_function=lambda route: route.name,
     )
-    engine = create_db_engine(
-        settings.database_url, settings.pool_timeout, settings.connect_timeout
-    )
-    app.state.engine = engine
-    app.state.sessionmaker = sessionmaker(engine, expire_on_commit=False)
+    app.state.database = database
 
     install_error_handlers(app)
-    # Innermost: a cached answer still gets this request's CORS and security headers.
+    publish_exact_schema(app)
+    # Innermost first. The cache keys on the normalized query; a cached answer still gets this
+    # request's CORS and security headers.
     app.add_middleware(ResponseCacheMiddleware, seconds=settings.cache_seconds)
+    app.add_middleware(QueryStringMiddleware)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "HEAD", "OPTIONS"],
         allow_headers=["*"],
-        expose_headers=["Link", "ETag"],
+        expose_headers=EXPOSED_HEADERS,
     )
+    app.add_middleware(AllowedHostsMiddleware, allowed=settings.allowed_hosts)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(HeadAsGetMiddleware)
     for router in ROUTERS:
         app.include_router(router)
-    _serve_docs_offline(app)
+    install_docs(app)
     return app
-
-
-def _serve_docs_offline(app: FastAPI) -> None:
-    """Swagger UI from the swagger-ui-bundle package: /docs works with no internet."""
-    app.mount(
-        "/static/swagger",
-        StaticFiles(directory=Path(swagger_ui_bundle.swagger_ui_path)),
-        name="swagger",
-    )
-
-    @app.get("/", include_in_schema=False)
-    def home() -> RedirectResponse:
-        return RedirectResponse("/docs")
-
-    @app.get("/docs", include_in_schema=False)
-    def docs() -> HTMLResponse:
-        page = get_swagger_ui_html(
-            openapi_url="/openapi.json",
-            title="eventdb API",
-            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
-            swagger_css_url="/static/swagger/swagger-ui.css",
-            swagger_favicon_url="/static/swagger/favicon-32x32.png",
-        )
-        page.headers["Content-Security-Policy"] = swagger_ui_policy(bytes(page.body))
-        return page
 
 
 def prepare_database(settings: Settings) -> None:

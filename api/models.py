@@ -1,9 +1,15 @@
 """The database schema, as typed SQLAlchemy models.
 
-Every fact row carries its evidence (`Evidenced`): the source it comes from and the character span
-of the source text that supports it, with the excerpt itself so that an answer never needs the
-whole article to show its proof. Dated rows (`Dated`) keep the resolved period, its precision and
-the expression as the article wrote it.
+Actors are a registry shared by every source (`actors`, with the names they go by in
+`actor_names`). Everything else is a fact of one source and carries its evidence
+(`Evidenced`): the source, the character span of its text that supports the fact, the excerpt
+itself and the whole sentence(s) it sits in, so that an answer never needs the article to show
+its proof. Dated rows (`Dated`) keep the resolved period, its precision and the expression as
+the article wrote it.
+
+Slugs and folded names are compared byte by byte on both databases (`Key`: collation "C" on
+PostgreSQL, SQLite's default BINARY), so lists sorted by them come in the same order whatever
+the server's locale.
 """
 
 from datetime import date, timedelta
@@ -12,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Column,
     Date,
@@ -26,13 +33,15 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from api.vocabulary import (
     ActorKind,
     DatePrecision,
     EventKind,
+    MentionRole,
     ParticipantRole,
+    ProposalStatus,
     Stance,
     StatementMode,
     TermKind,
@@ -61,28 +70,44 @@ def vocabulary(enum: type[StrEnum], name: str) -> Enum:
     )
 
 
+def Key(length: int) -> String:
+    """A slug or a folded name: compared and sorted byte by byte on both databases."""
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def table_of(model: type[Base]) -> Table:
+    """A model's table, typed as one (SQLAlchemy types `Model.__table__` as any FromClause)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
 def evidence_span_check() -> CheckConstraint:
-    return CheckConstraint("evidence_start >= 0 AND evidence_end > evidence_start", name="span")
+    return CheckConstraint(
+        "evidence_start >= 0 AND evidence_end > evidence_start "
+        "AND sentence_start <= evidence_start AND sentence_end >= evidence_end",
+        name="span",
+    )
 
 
 class Evidenced:
-    """The span of a source that supports a row.
+    """The span of a source that supports a row, and the sentence(s) it sits in.
 
-    Always `source.text[evidence_start:evidence_end] == evidence_text`.
+    Always `source.text[evidence_start:evidence_end] == evidence_text`, and likewise for the
+    sentence, which holds the evidence whole.
     """
 
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
     evidence_start: Mapped[int]
     evidence_end: Mapped[int]
     evidence_text: Mapped[str] = mapped_column(Text)
-
-    @declared_attr
-    def source(cls) -> Mapped["Source"]:
-        return relationship("Source")
+    sentence_start: Mapped[int]
+    sentence_end: Mapped[int]
+    sentence_text: Mapped[str] = mapped_column(Text)
 
 
 class Span(IntEnum):
@@ -137,7 +162,7 @@ class Source(Base):
     __tablename__ = "sources"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    slug: Mapped[str] = mapped_column(Key(200), unique=True)
     title: Mapped[str] = mapped_column(Text)
     publisher: Mapped[str] = mapped_column(String(200))
     published: Mapped[date] = mapped_column(Date)
@@ -145,50 +170,78 @@ class Source(Base):
     byline_note: Mapped[str | None] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64))
-    # sha256 of the seed file that curated this source: reseeding the same file is a no-op.
+    # sha256 of the seed file that curated this source (and of the actor registry): reseeding
+    # the same files is a no-op.
     seed_sha256: Mapped[str] = mapped_column(String(64))
 
 
-class Actor(Evidenced, Base):
+class Actor(Base):
+    """An actor of the shared registry (seed/actors.yaml): who, not what a source says."""
+
     __tablename__ = "actors"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    slug: Mapped[str] = mapped_column(Key(200), unique=True)
     name: Mapped[str] = mapped_column(String(300))
-    name_key: Mapped[str] = mapped_column(String(300), index=True)  # api.text.fold(name)
+    name_key: Mapped[str] = mapped_column(Key(300))  # api.text.fold(name): the list's order
     kind: Mapped[ActorKind] = mapped_column(vocabulary(ActorKind, "actor_kind"), index=True)
-    titles: Mapped[list[str]] = mapped_column(JSON, default=list)
     affiliation_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id"), index=True)
     description: Mapped[str | None] = mapped_column(Text)
     wikidata_id: Mapped[str | None] = mapped_column(String(32))
 
-    affiliation: Mapped["Actor | None"] = relationship(remote_side=[id])
-    aliases: Mapped[list["Alias"]] = relationship(
-        back_populates="actor", order_by="Alias.id", cascade="all, delete-orphan"
-    )
-
-    __table_args__ = (evidence_span_check(),)
+    __table_args__ = (Index("ix_actors_name_key", "name_key", "id"),)
 
 
-class Alias(Evidenced, Base):
-    __tablename__ = "aliases"
+class ActorName(Base):
+    """Every name an actor is asked for by: slug, name and aliases (`exact`), and each run of
+    whole words of them (`senior diplomat` in "a senior diplomat", `el sisi`), folded."""
+
+    __tablename__ = "actor_names"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(Key(300), index=True)
+    exact: Mapped[bool] = mapped_column(Boolean)
+
+    __table_args__ = (UniqueConstraint("key", "actor_id", name="uq_actor_names_key_actor"),)
+
+
+class Introduction(Evidenced, Base):
+    """Where a source introduces an actor, and the titles it gives them."""
+
+    __tablename__ = "introductions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id"), index=True)
+    titles: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    __table_args__ = (
+        evidence_span_check(),
+        UniqueConstraint("source_id", "actor_id", name="uq_introductions_source_actor"),
+    )
+
+
+class Alias(Evidenced, Base):
+    """A name a source uses for an actor, where it is first written."""
+
+    __tablename__ = "aliases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id"), index=True)
     name: Mapped[str] = mapped_column(String(300))
-    # The name folded for lookups: lower case, no accents, punctuation as spaces ("el sisi").
-    name_key: Mapped[str] = mapped_column(String(300), index=True)
+    name_key: Mapped[str] = mapped_column(Key(300))
 
-    actor: Mapped[Actor] = relationship(back_populates="aliases")
-
-    __table_args__ = (evidence_span_check(),)
+    __table_args__ = (
+        evidence_span_check(),
+        UniqueConstraint("source_id", "actor_id", "name_key", name="uq_aliases_source_actor_name"),
+    )
 
 
 class Event(Dated, Evidenced, Base):
     __tablename__ = "events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    slug: Mapped[str] = mapped_column(Key(200), unique=True)
     kind: Mapped[EventKind] = mapped_column(vocabulary(EventKind, "event_kind"))
     title: Mapped[str] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)
@@ -199,17 +252,15 @@ class Event(Dated, Evidenced, Base):
     abstentions: Mapped[int | None] = mapped_column(Integer)
     hostages_freed: Mapped[int | None] = mapped_column(Integer)
     casualties: Mapped[str | None] = mapped_column(Text)
+    # What `q` searches (api.search): folded words of the fields listed in the README.
     search_text: Mapped[str] = mapped_column(Text)
-
-    participants: Mapped[list["Participant"]] = relationship(
-        back_populates="event", order_by="Participant.id", cascade="all, delete-orphan"
-    )
 
     __table_args__ = (
         evidence_span_check(),
         Index("ix_events_sort", "sort_date", "id"),
         Index("ix_events_span_sort", "span", "sort_date", "id"),
         Index("ix_events_kind_sort", "kind", "sort_date", "id"),
+        Index("ix_events_source_sort", "source_id", "sort_date", "id"),
     )
 
 
@@ -221,9 +272,6 @@ class Participant(Evidenced, Base):
     actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id"), index=True)
     role: Mapped[ParticipantRole] = mapped_column(vocabulary(ParticipantRole, "role"))
 
-    event: Mapped[Event] = relationship(back_populates="participants")
-    actor: Mapped[Actor] = relationship()
-
     __table_args__ = (
         evidence_span_check(),
         UniqueConstraint("event_id", "actor_id", "role", name="uq_participants_event_actor_role"),
@@ -234,21 +282,14 @@ class Proposal(Dated, Evidenced, Base):
     __tablename__ = "proposals"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    slug: Mapped[str] = mapped_column(Key(200), unique=True)
     title: Mapped[str] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[ProposalStatus] = mapped_column(vocabulary(ProposalStatus, "proposal_status"))
+    status_note: Mapped[str | None] = mapped_column(Text)
     proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id"), index=True)
 
-    proposed_by: Mapped[Actor | None] = relationship()
-    phases: Mapped[list["Phase"]] = relationship(
-        back_populates="proposal", order_by="Phase.number", cascade="all, delete-orphan"
-    )
-    terms: Mapped[list["Term"]] = relationship(
-        back_populates="proposal", order_by="Term.position", cascade="all, delete-orphan"
-    )
-
-    __table_args__ = (evidence_span_check(),)
+    __table_args__ = (evidence_span_check(), Index("ix_proposals_sort", "sort_date", "id"))
 
 
 class Phase(Evidenced, Base):
@@ -259,8 +300,6 @@ class Phase(Evidenced, Base):
     number: Mapped[int]
     title: Mapped[str] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)
-
-    proposal: Mapped[Proposal] = relationship(back_populates="phases")
 
     __table_args__ = (
         evidence_span_check(),
@@ -280,20 +319,17 @@ class Term(Evidenced, Base):
     __tablename__ = "terms"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    slug: Mapped[str] = mapped_column(Key(200), unique=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"))
     phase_id: Mapped[int | None] = mapped_column(ForeignKey("phases.id"), index=True)
     # Order of the term within its proposal, as the article lists them.
-    position: Mapped[int]
+    number: Mapped[int]
     kind: Mapped[TermKind] = mapped_column(vocabulary(TermKind, "term_kind"))
-    label: Mapped[str] = mapped_column(String(300))
-
-    proposal: Mapped[Proposal] = relationship(back_populates="terms")
-    phase: Mapped[Phase | None] = relationship()
+    title: Mapped[str] = mapped_column(String(300))
 
     __table_args__ = (
         evidence_span_check(),
-        Index("ix_terms_proposal_position", "proposal_id", "position"),
+        Index("ix_terms_proposal_number", "proposal_id", "number", "id"),
     )
 
 
@@ -301,24 +337,45 @@ class Statement(Dated, Evidenced, Base):
     __tablename__ = "statements"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    slug: Mapped[str] = mapped_column(Key(200), unique=True)
     speaker_id: Mapped[int] = mapped_column(ForeignKey("actors.id"))
     text: Mapped[str] = mapped_column(Text)
     mode: Mapped[StatementMode] = mapped_column(vocabulary(StatementMode, "mode"))
     cue: Mapped[str | None] = mapped_column(String(200))
     setting: Mapped[str | None] = mapped_column(String(300))
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"), index=True)
+    # The slug of a statement of another source that reports the same utterance.
+    same_as: Mapped[str | None] = mapped_column(Key(200), index=True)
     search_text: Mapped[str] = mapped_column(Text)
-
-    speaker: Mapped[Actor] = relationship()
-    event: Mapped[Event | None] = relationship()
-    terms: Mapped[list[Term]] = relationship(secondary=statement_terms, order_by=Term.position)
 
     __table_args__ = (
         evidence_span_check(),
         Index("ix_statements_sort", "sort_date", "id"),
         Index("ix_statements_span_sort", "span", "sort_date", "id"),
         Index("ix_statements_speaker_sort", "speaker_id", "sort_date", "id"),
+        Index("ix_statements_source_sort", "source_id", "sort_date", "id"),
+    )
+
+
+class Mention(Evidenced, Base):
+    """An actor a statement or an event is about: its subject, its target, or named in it."""
+
+    __tablename__ = "mentions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id"))
+    statement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("statements.id", ondelete="CASCADE"), index=True
+    )
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[MentionRole] = mapped_column(vocabulary(MentionRole, "mention_role"))
+
+    __table_args__ = (
+        evidence_span_check(),
+        CheckConstraint("(statement_id IS NULL) <> (event_id IS NULL)", name="one_fact"),
+        Index("ix_mentions_actor", "actor_id", "statement_id", "event_id"),
     )
 
 
@@ -334,12 +391,6 @@ class Position(Dated, Evidenced, Base):
     statement_id: Mapped[int | None] = mapped_column(ForeignKey("statements.id"), index=True)
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"), index=True)
 
-    actor: Mapped[Actor] = relationship()
-    proposal: Mapped[Proposal] = relationship()
-    term: Mapped[Term | None] = relationship()
-    statement: Mapped[Statement | None] = relationship()
-    event: Mapped[Event | None] = relationship()
-
     # Each filter walks an index in list order (date, then id) and stops at the page's end.
     __table_args__ = (
         evidence_span_check(),
@@ -349,3 +400,29 @@ class Position(Dated, Evidenced, Base):
         Index("ix_positions_term_sort", "term_id", "stance", "sort_date", "id"),
         Index("ix_positions_proposal_sort", "proposal_id", "stance", "sort_date", "id"),
     )
+
+
+class SearchCompound(Base):
+    """Each hyphenated word written in the data ("cease-fire"), by its letters run together
+    ("ceasefire"): a search for either form finds both (api.search)."""
+
+    __tablename__ = "search_compounds"
+
+    joined: Mapped[str] = mapped_column(Key(300), primary_key=True)
+    parts: Mapped[str] = mapped_column(String(300))
+
+
+# Tables in an order that deletes children before their parents.
+FACT_TABLES = [
+    table_of(Position),
+    table_of(Mention),
+    statement_terms,
+    table_of(Statement),
+    table_of(Term),
+    table_of(Phase),
+    table_of(Proposal),
+    table_of(Participant),
+    table_of(Event),
+    table_of(Alias),
+    table_of(Introduction),
+]

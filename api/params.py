@@ -1,37 +1,57 @@
-"""Query parameters shared by the endpoints, and the check that refuses ones they don't take."""
+"""Query parameters: their documentation, one filter dependency per resource, paging, and the
+check that refuses parameters an endpoint does not take.
+
+Every dependency is `async`: FastAPI runs a plain `def` dependency in a worker thread, a cost
+paid on every request for no gain here.
+"""
 
 import re
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
+from fastapi._compat.shared import field_annotation_is_sequence
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, StringConstraints
 from pydantic_core import PydanticCustomError
 
-from api.errors import Problem
-from api.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
-from api.responses import OutputFormat
+from api.errors import InvalidParameter, UnknownParameter
+from api.paging import DEFAULT_LIMIT, MAX_LIMIT, PageRequest, filters_fingerprint
+from api.queries.actors import ActorFilters
+from api.queries.common import DateRange
+from api.queries.events import EventFilters
+from api.queries.proposals import PositionFilters, ProposalFilters, TermFilters
+from api.queries.statements import StatementFilters
+from api.queries.timeline import TimelineFilters
+from api.vocabulary import ActorKind, DatePrecision, EventKind, ParticipantRole, Stance, TermKind
 
-_allowed_by_route: dict[int, list[str]] = {}
+# Checking the parameters ---------------------------------------------------------------------
+
+_allowed_by_route: dict[int, tuple[list[str], set[str]]] = {}
 
 
-def _query_names(dependant: Dependant) -> list[str]:
-    names = [param.alias for param in dependant.query_params]
+def _query_parameters(dependant: Dependant) -> list[Any]:
+    found = list(dependant.query_params)
     for sub in dependant.dependencies:
-        names += [name for name in _query_names(sub) if name not in names]
-    return names
+        found += [p for p in _query_parameters(sub) if p.alias not in {f.alias for f in found}]
+    return found
 
 
-def _allowed(route: APIRoute) -> list[str]:
+def _allowed(route: APIRoute) -> tuple[list[str], set[str]]:
+    """The names a route takes, and those of them that take several values."""
     if id(route) not in _allowed_by_route:
-        _allowed_by_route[id(route)] = _query_names(route.dependant)
+        parameters = _query_parameters(route.dependant)
+        names = [p.alias for p in parameters]
+        lists = {
+            p.alias for p in parameters if field_annotation_is_sequence(p.field_info.annotation)
+        }
+        _allowed_by_route[id(route)] = (names, lists)
     return _allowed_by_route[id(route)]
 
 
-def refuse_unknown_parameters(request: Request) -> None:
+async def refuse_unknown_parameters(request: Request) -> None:
     """A typo such as `speakr=` must not silently return everything: name it, and what is taken.
     A NUL character is refused in any value too: no value can hold one (PostgreSQL text cannot)."""
     route = request.scope.get("route")
@@ -39,52 +59,75 @@ def refuse_unknown_parameters(request: Request) -> None:
         return
     for name, value in [*request.path_params.items(), *request.query_params.multi_items()]:
         if "\x00" in str(value):
-            raise Problem(
-                422, "Invalid parameter", f"{name} contains a NUL character (%00): remove it."
-            )
-    allowed = _allowed(route)
+            raise InvalidParameter.one(name, f"{name} contains a NUL character (%00): remove it.")
+    allowed, lists = _allowed(route)
     for name in request.query_params:
         if name not in allowed:
             takes = ", ".join(allowed) if allowed else "no parameters"
-            raise Problem(
-                400,
-                "Unknown query parameter",
-                f"{name} is not a parameter of {route.path}. It takes: {takes}.",
+            hint = f" For CSV, ask {route.path}.csv." if name == "format" else ""
+            raise UnknownParameter(
+                f"{name} is not a parameter of {route.path}. It takes: {takes}.{hint}"
             )
-        if len(request.query_params.getlist(name)) > 1:
-            raise Problem(
-                400, "Repeated query parameter", f"{name} is given more than once: give it once."
+        if name not in lists and len(request.query_params.getlist(name)) > 1:
+            raise UnknownParameter(
+                f"{name} is given more than once: give it once (only filters that name "
+                "actors, slugs or words of a vocabulary take several values)."
             )
 
 
-FormatParam = Annotated[
-    OutputFormat | None,
+# Paging ------------------------------------------------------------------------------
+
+LimitParam = Annotated[
+    int,
+    Query(ge=1, le=MAX_LIMIT, description=f"Items per page (1 to {MAX_LIMIT}).", examples=[20]),
+]
+CursorParam = Annotated[
+    str | None,
     Query(
-        alias="format",
-        description="`json` (the default) or `csv`. `Accept: text/csv` also asks for CSV.",
-        examples=["csv"],
+        max_length=500,
+        description="`next_cursor` (or `prev_cursor`) of a page of the same list. Leave out "
+        "for the first page.",
+        examples=["eyJsaXN0IjoiL3N0YXRlbWVudHMifQ"],
+    ),
+]
+SortByDate = Annotated[
+    Literal["date", "-date"],
+    Query(
+        description="`date` (oldest first, the default) or `-date` (newest first).",
+        examples=["-date"],
     ),
 ]
 
 
-def page_request(
-    limit: Annotated[
-        int,
-        Query(ge=1, le=MAX_LIMIT, description=f"Items per page (1 to {MAX_LIMIT}).", examples=[20]),
-    ] = DEFAULT_LIMIT,
-    cursor: Annotated[
-        str | None,
-        Query(
-            max_length=500,
-            description="`next_cursor` of the previous page. Leave out for the first page.",
-            examples=["eyJzb3J0IjoiZGF0ZSIsImFmdGVyIjpbIjIwMjQtMDYtMTAiLDEyXX0"],
-        ),
-    ] = None,
+def _page_request(request: Request, limit: int, cursor: str | None, sort: str) -> PageRequest:
+    route = request.scope.get("route")
+    path = route.path if isinstance(route, APIRoute) else request.url.path
+    listing = path.removesuffix(".csv")  # a list and its CSV share their cursors
+    fingerprint = filters_fingerprint(request.query_params.multi_items())
+    return PageRequest(listing, fingerprint, sort, limit, cursor)
+
+
+async def date_paging(
+    request: Request,
+    limit: LimitParam = DEFAULT_LIMIT,
+    cursor: CursorParam = None,
+    sort: SortByDate = "date",
 ) -> PageRequest:
-    return PageRequest(limit=limit, cursor=cursor)
+    return _page_request(request, limit, cursor, sort)
 
 
-Paging = Annotated[PageRequest, Depends(page_request)]
+async def fixed_paging(
+    request: Request, limit: LimitParam = DEFAULT_LIMIT, cursor: CursorParam = None
+) -> PageRequest:
+    """For a list in a fixed order (actors by name, terms in the proposal's order)."""
+    return _page_request(request, limit, cursor, "")
+
+
+DatePaging = Annotated[PageRequest, Depends(date_paging)]
+FixedPaging = Annotated[PageRequest, Depends(fixed_paging)]
+
+
+# Values ------------------------------------------------------------------------------------------
 
 
 def _iso_date_only(value: Any) -> Any:
@@ -98,13 +141,7 @@ def _iso_date_only(value: Any) -> Any:
 IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
 
 
-@dataclass(frozen=True)
-class DateRange:
-    start: date | None
-    end: date | None
-
-
-def date_range(
+async def date_range(
     from_: Annotated[
         IsoDate | None,
         Query(
@@ -120,51 +157,237 @@ def date_range(
     ] = None,
 ) -> DateRange:
     if from_ and to and from_ > to:
-        raise Problem(422, "Invalid parameter", f"from={from_} is after to={to}: swap them.")
+        raise InvalidParameter.one("from", f"from={from_} is after to={to}: swap them.")
     return DateRange(from_, to)
 
 
 Dates = Annotated[DateRange, Depends(date_range)]
 
+SEVERAL = " Several values: repeat the parameter, or separate them with commas (any of them)."
 
-def actor_param(name: str, description: str) -> Any:
+
+def _names(description: str) -> Any:
     return Query(
-        alias=name,
-        min_length=1,
-        max_length=200,
-        description=f"{description} A slug, a name or an alias, in any case, "
-        "with or without accents.",
-        examples=["blinken"],
+        description=f"{description} A slug, a name or an alias, in any case, with or without "
+        f"accents, or a run of whole words of one actor's name.{SEVERAL}",
+        examples=[["blinken"]],
     )
 
 
-def slug_param(description: str, example: str) -> Any:
-    return Query(min_length=1, max_length=200, description=description, examples=[example])
+def _slugs(description: str, example: str) -> Any:
+    return Query(description=description + SEVERAL, examples=[[example]])
 
 
-ProposalFilter = Annotated[
-    str | None, slug_param("Slug of the proposal (see /proposals).", "gaza-ceasefire-proposal")
-]
-TermFilter = Annotated[
-    str | None, slug_param("Slug of a proposal term (see /terms).", "permanent-ceasefire")
-]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Names = list[Name] | None
+Slugs = list[Name] | None
 
-SortByDate = Annotated[
-    Literal["date", "-date"],
+PrecisionFilter = Annotated[
+    list[DatePrecision] | None,
     Query(
-        description="`date` (oldest first, the default) or `-date` (newest first).",
-        examples=["-date"],
+        description="Only facts dated to this precision: `day` for facts of one known day, "
+        f"`week`, `month`, `approximate` or `unknown` (undated).{SEVERAL}",
+        examples=[["day"]],
     ),
 ]
-
+SourceFilter = Annotated[
+    Slugs, _slugs("Only facts of this source (see /sources).", "wapo-2024-06-10-blinken")
+]
+AboutFilter = Annotated[
+    Names, _names("Only facts about this actor: its subject, its target, or named in it.")
+]
 SearchParam = Annotated[
     str | None,
     Query(
-        min_length=1,
         max_length=500,
         description="Full-text search: every word must match (as a prefix: `hostage` finds "
         '"hostages"); "quoted phrases" match whole. Case, accents and curly or straight '
-        "quotes do not matter.",
+        "quotes do not matter; a hyphenated word is found written either way.",
         examples=["permanent cease-fire"],
     ),
 ]
+
+
+def _tuple(values: list[Any] | None) -> tuple[str, ...]:
+    return tuple(str(value) for value in values or ())
+
+
+# One filter dependency per resource ---------------------------------------------------------
+
+
+async def actor_filters(
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="Part of a name or alias, in any case, with or without accents.",
+            examples=["sisi"],
+        ),
+    ] = None,
+    kind: Annotated[
+        list[ActorKind] | None, Query(description=f"Kind of actor.{SEVERAL}", examples=[["state"]])
+    ] = None,
+    affiliation: Annotated[Names, _names("Actors affiliated with this one.")] = None,
+    source: Annotated[
+        Slugs, _slugs("Actors this source introduces.", "wapo-2024-06-10-blinken")
+    ] = None,
+) -> ActorFilters:
+    return ActorFilters(q, _tuple(kind), _tuple(affiliation), _tuple(source))
+
+
+async def _event_common(
+    dates: Dates,
+    precision: PrecisionFilter = None,
+    actor: Annotated[Names, _names("Events this actor took part in (any role).")] = None,
+    role: Annotated[
+        list[ParticipantRole] | None,
+        Query(
+            description=f"Participants' role; with `actor`, the actor's role.{SEVERAL}",
+            examples=[["host"]],
+        ),
+    ] = None,
+    about: AboutFilter = None,
+    location: Annotated[
+        str | None,
+        Query(max_length=200, description="Part of the location, any case.", examples=["Cairo"]),
+    ] = None,
+    source: SourceFilter = None,
+    q: SearchParam = None,
+) -> EventFilters:
+    return EventFilters(
+        dates=dates,
+        precision=_tuple(precision),
+        actor=_tuple(actor),
+        role=_tuple(role),
+        about=_tuple(about),
+        location=location,
+        source=_tuple(source),
+        q=q,
+    )
+
+
+async def event_filters(
+    common: Annotated[EventFilters, Depends(_event_common)],
+    kind: Annotated[
+        list[EventKind] | None,
+        Query(description=f"Kind of event.{SEVERAL}", examples=[["meeting"]]),
+    ] = None,
+) -> EventFilters:
+    return replace(common, kind=_tuple(kind))
+
+
+async def meeting_filters(
+    common: Annotated[EventFilters, Depends(_event_common)],
+) -> EventFilters:
+    return replace(common, kind=(EventKind.meeting.value,))
+
+
+async def statement_filters(
+    dates: Dates,
+    precision: PrecisionFilter = None,
+    speaker: Annotated[Names, _names("Statements by this actor.")] = None,
+    about: AboutFilter = None,
+    direct: Annotated[
+        bool | None,
+        Query(
+            description="`true`: verbatim quotes only; `false`: reported claims only.",
+            examples=[True],
+        ),
+    ] = None,
+    event: Annotated[
+        Slugs, _slugs("Statements made at this event (see /events).", "blinken-cairo-remarks")
+    ] = None,
+    term: Annotated[
+        Slugs, _slugs("Statements about this proposal term (see /terms).", "permanent-ceasefire")
+    ] = None,
+    anonymous: Annotated[
+        bool | None,
+        Query(
+            description="`true`: only anonymous sources; `false`: only named speakers.",
+            examples=[True],
+        ),
+    ] = None,
+    source: SourceFilter = None,
+    q: SearchParam = None,
+) -> StatementFilters:
+    return StatementFilters(
+        speaker=_tuple(speaker),
+        about=_tuple(about),
+        dates=dates,
+        precision=_tuple(precision),
+        direct=direct,
+        event=_tuple(event),
+        term=_tuple(term),
+        anonymous=anonymous,
+        source=_tuple(source),
+        q=q,
+    )
+
+
+ProposalSlugs = Annotated[
+    Slugs, _slugs("Slug of the proposal (see /proposals).", "gaza-ceasefire-proposal")
+]
+
+
+async def proposal_filters(source: SourceFilter = None) -> ProposalFilters:
+    return ProposalFilters(_tuple(source))
+
+
+async def term_filters(
+    proposal: ProposalSlugs = None,
+    phase: Annotated[
+        int | None, Query(ge=1, le=1000, description="Phase number.", examples=[1])
+    ] = None,
+    kind: Annotated[
+        list[TermKind] | None,
+        Query(description=f"Kind of term.{SEVERAL}", examples=[["provision"]]),
+    ] = None,
+    source: SourceFilter = None,
+) -> TermFilters:
+    return TermFilters(_tuple(proposal), phase, _tuple(kind), _tuple(source))
+
+
+async def position_filters(
+    dates: Dates,
+    precision: PrecisionFilter = None,
+    actor: Annotated[Names, _names("Positions of this actor.")] = None,
+    proposal: ProposalSlugs = None,
+    term: Annotated[
+        Slugs, _slugs("Positions on this proposal term (see /terms).", "permanent-ceasefire")
+    ] = None,
+    stance: Annotated[
+        list[Stance] | None, Query(description=f"The stance.{SEVERAL}", examples=[["opposes"]])
+    ] = None,
+    source: SourceFilter = None,
+) -> PositionFilters:
+    return PositionFilters(
+        actor=_tuple(actor),
+        proposal=_tuple(proposal),
+        term=_tuple(term),
+        stance=_tuple(stance),
+        dates=dates,
+        precision=_tuple(precision),
+        source=_tuple(source),
+    )
+
+
+async def timeline_filters(
+    dates: Dates,
+    precision: PrecisionFilter = None,
+    actor: Annotated[
+        Names, _names("Events the actor took part in and statements the actor made.")
+    ] = None,
+    about: AboutFilter = None,
+    source: SourceFilter = None,
+) -> TimelineFilters:
+    return TimelineFilters(
+        actor=_tuple(actor),
+        about=_tuple(about),
+        dates=dates,
+        precision=_tuple(precision),
+        source=_tuple(source),
+    )
+
+
+def slug_path(description: str, example: str) -> Any:
+    return Path(max_length=200, description=description, examples=[example])

@@ -1,73 +1,90 @@
-"""Turning a schema into an HTTP response: JSON or CSV, with ETag, Cache-Control and Link."""
+"""Documents into HTTP responses: JSON or CSV, with ETag, Cache-Control and Link.
+
+An ETag is a hash of the body, so every worker process gives the same answer the same ETag and a
+client's `If-None-Match` is answered 304 whichever worker it reaches.
+"""
 
 import csv
 import hashlib
 import io
-from collections.abc import Callable
-from enum import StrEnum
 from typing import Any
 
 import orjson
 from fastapi import Request, Response
-from pydantic import BaseModel
 
-from api.pagination import PageResult
-from api.schemas import Page
+from api.documents import Document
+from api.paging import PageRequest, PageResult
 
 CACHE_CONTROL = "public, max-age=60"
+# Characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Excel reads a CSV file as UTF-8 (curly quotes, accents) only when it starts with a BOM.
+BOM = "\ufeff"
 
 
-class OutputFormat(StrEnum):
-    json = "json"
-    csv = "csv"
-
-
-CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
-    200: {
-        "content": {
-            "text/csv": {
-                "schema": {"type": "string"},
-                "example": "slug,name,kind\nantony-blinken,Antony Blinken,person\n",
-            }
-        },
-        "description": "JSON by default; CSV (one row per item, nested fields flattened with "
-        "dots) with `format=csv` or `Accept: text/csv`.",
+def _links(request: Request, result: PageResult) -> tuple[dict[str, str | None], dict[str, str]]:
+    """The URLs of the next, previous and first pages, and the `Link` header that lists them."""
+    url = request.url.remove_query_params("cursor")
+    links = {
+        "next": str(url.include_query_params(cursor=result.next_cursor))
+        if result.next_cursor
+        else None,
+        "prev": str(url.include_query_params(cursor=result.prev_cursor))
+        if result.prev_cursor
+        else None,
+        "first": str(url),
     }
-}
+    header = ", ".join(f'<{target}>; rel="{rel}"' for rel, target in links.items() if target)
+    return links, {"Link": header}
 
 
-def wants_csv(request: Request, output_format: OutputFormat | None) -> bool:
-    if output_format is not None:
-        return output_format is OutputFormat.csv
-    accept = request.headers.get("accept", "")
-    return "text/csv" in accept and "application/json" not in accept
-
-
-def render(
+def page_response(
     request: Request,
-    payload: BaseModel,
-    output_format: OutputFormat | None,
+    page: PageRequest,
+    result: PageResult,
+    items: list[Document],
+    facets: dict[str, Any] | None = None,
+) -> Response:
+    links, headers = _links(request, result)
+    body = {
+        "total": result.total,
+        "total_exact": result.total_exact,
+        "limit": page.limit,
+        "next_cursor": result.next_cursor,
+        "prev_cursor": result.prev_cursor,
+        **links,
+        "facets": facets or {},
+        "items": items,
+    }
+    return _respond(request, _json(body), "application/json", headers)
+
+
+def csv_response(request: Request, result: PageResult, items: list[Document]) -> Response:
+    _, headers = _links(request, result)
+    return _respond(request, _csv(items), "text/csv; charset=utf-8", headers)
+
+
+def document_response(
+    request: Request, document: Document, cache_control: str = CACHE_CONTROL
+) -> Response:
+    return _respond(request, _json(document), "application/json", cache_control=cache_control)
+
+
+def _json(document: Any) -> bytes:
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n"
+
+
+def _respond(
+    request: Request,
+    body: bytes,
+    media_type: str,
+    headers: dict[str, str] | None = None,
     cache_control: str = CACHE_CONTROL,
 ) -> Response:
-    headers = {"Cache-Control": cache_control, "Vary": "Accept"}
-    if isinstance(payload, Page) and payload.next_cursor:
-        next_url = request.url.include_query_params(cursor=payload.next_cursor)
-        headers["Link"] = f'<{next_url}>; rel="next"'
-    data = payload.model_dump(mode="json")
-    if wants_csv(request, output_format):
-        rows = data["items"] if isinstance(payload, Page) else [data]
-        body, media_type = _csv(rows).encode("utf-8"), "text/csv; charset=utf-8"
-        name = request.url.path.strip("/").replace("/", "-") or "eventdb"
-        headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    else:
-        if isinstance(payload, Page):
-            data["next"] = (
-                str(request.url.include_query_params(cursor=payload.next_cursor))
-                if payload.next_cursor
-                else None
-            )
-        body = orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
-        media_type = "application/json"
+    headers = {**(headers or {}), "Cache-Control": cache_control}
+    if media_type.startswith("text/csv"):
+        name = request.url.path.strip("/").replace("/", "-") or "eventdb.csv"
+        headers["Content-Disposition"] = f'attachment; filename="{name}"'
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     headers["ETag"] = etag
     if_none_match = request.headers.get("if-none-match", "")
@@ -76,33 +93,23 @@ def render(
     return Response(body, media_type=media_type, headers=headers)
 
 
-def render_page(
-    request: Request,
-    result: PageResult[Any],
-    limit: int,
-    convert: Callable[[Any], BaseModel],
-    output_format: OutputFormat | None,
-) -> Response:
-    page = Page[Any](
-        total=result.total,
-        total_exact=result.total_exact,
-        limit=limit,
-        next_cursor=result.next_cursor,
-        items=[convert(item) for item in result.items],
-    )
-    return render(request, page, output_format)
+# CSV ---------------------------------------------------------------------------------------
 
 
-def _flatten(value: Any, prefix: str, row: dict[str, str]) -> None:
+def flatten(value: Any, prefix: str = "") -> dict[str, str]:
+    """One spreadsheet row from a document: nested fields as `speaker.slug`, lists joined with
+    "; ", booleans `true`/`false`, null as an empty cell."""
+    row: dict[str, str] = {}
     if isinstance(value, dict):
         for key, item in value.items():
-            _flatten(item, f"{prefix}.{key}" if prefix else key, row)
+            row.update(flatten(item, f"{prefix}.{key}" if prefix else key))
     elif isinstance(value, list):
         row[prefix] = "; ".join(_summary(item) for item in value)
     elif isinstance(value, bool):
         row[prefix] = "true" if value else "false"
     else:
         row[prefix] = "" if value is None else str(value)
+    return row
 
 
 def _summary(item: Any) -> str:
@@ -111,23 +118,25 @@ def _summary(item: Any) -> str:
         return str(item)
     if "actor" in item and "role" in item:
         return f"{item['actor']['slug']} ({item['role']})"
-    for key in ("slug", "name", "label"):
+    for key in ("slug", "name", "title"):
         if key in item:
             return str(item[key])
     return orjson.dumps(item).decode()
 
 
-def _csv(items: list[dict[str, Any]]) -> str:
-    rows = []
-    for item in items:
-        row: dict[str, str] = {}
-        _flatten(item, "", row)
-        rows.append(row)
+def neutralize(cell: str) -> str:
+    """A cell a spreadsheet would run as a formula, made text by a leading apostrophe (OWASP)."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def _csv(items: list[Document]) -> bytes:
+    rows = [flatten(item) for item in items]
     seen = list(dict.fromkeys(column for row in rows for column in row))
     # A null object (a term with no phase) flattens to one blank cell; keep its sub-columns only.
     columns = [c for c in seen if not any(other.startswith(c + ".") for other in seen)]
     out = io.StringIO()
+    out.write(BOM)
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n", extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
+    writer.writerows({key: neutralize(cell) for key, cell in row.items()} for row in rows)
+    return out.getvalue().encode("utf-8")

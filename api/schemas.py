@@ -1,8 +1,12 @@
-"""The JSON shapes of the API, and how each is built from database rows.
+"""The JSON shapes of the API: the OpenAPI contract.
 
-Shapes are stable: a list item and the detail of the same resource have the same fields, and
-every fact embeds its `evidence` and enough of its related objects (slug and name) to be read
-without a second call.
+The server does not build answers from these models (api.documents builds plain dicts, for
+speed); the tests validate real answers against the published schema, so the two cannot drift.
+
+Shapes are stable: every key is always present (null when empty), a list item and the detail of
+the same resource share their fields (a detail may add some: `ActorDetail.counts`,
+`SourceDetail.text`), every fact embeds its `evidence`, and every reference to another resource
+is an object with its slug and a name or title, so it can be read without a second call.
 """
 
 from datetime import date
@@ -10,12 +14,13 @@ from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api import models
 from api.vocabulary import (
     ActorKind,
     DatePrecision,
     EventKind,
+    MentionRole,
     ParticipantRole,
+    ProposalStatus,
     Stance,
     StatementMode,
     TermKind,
@@ -25,23 +30,36 @@ T = TypeVar("T")
 
 
 class Schema(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SourceRef(Schema):
+    slug: str = Field(examples=["wapo-2024-06-10-blinken"])
+    title: str = Field(
+        examples=["Blinken ramps up pressure on Hamas amid doubts about cease-fire deal"]
+    )
+
+
+class Sentence(Schema):
+    """The whole sentence(s) of the source that hold the evidence, with their own offsets."""
+
+    start: int = Field(examples=[81])
+    end: int = Field(examples=[255])
+    text: str
 
 
 class Evidence(Schema):
-    """The exact characters of the source that support a fact: `source.text[start:end] == text`."""
+    """The exact characters of the source that support a fact: `source.text[start:end] == text`
+    (offsets in Unicode code points), and the sentence they sit in."""
 
-    source: str = Field(description="Slug of the source.", examples=["wapo-2024-06-10-blinken"])
-    start: int = Field(
-        description="Offset of the first character (Unicode code points).", examples=[216]
-    )
-    end: int = Field(description="Offset just past the last character.", examples=[303])
+    source: SourceRef
+    start: int = Field(description="Offset of the first character.", examples=[81])
+    end: int = Field(description="Offset just past the last character.", examples=[190])
     text: str = Field(
         description="The supporting text, verbatim.",
-        examples=[
-            "Secretary of State Antony Blinken on Monday urged world leaders to pressure Hamas"
-        ],
+        examples=["Secretary of State Antony Blinken on Monday urged world leaders"],
     )
+    sentence: Sentence
 
 
 class DateInfo(Schema):
@@ -69,26 +87,33 @@ class Alias(Schema):
     evidence: Evidence
 
 
-class ActorCounts(Schema):
-    statements: int = Field(description="Statements the actor made.", examples=[9])
-    events: int = Field(description="Events the actor took part in.", examples=[5])
-    positions: int = Field(description="Positions the actor holds.", examples=[2])
-
-
 class Actor(Schema):
     slug: str = Field(examples=["antony-blinken"])
     name: str = Field(examples=["Antony Blinken"])
     kind: ActorKind = Field(examples=["person"])
     titles: list[str] = Field(
-        description="Titles and roles as the article states them.",
+        description="Titles as the first source that introduces the actor states them.",
         examples=[["Secretary of State"]],
     )
     affiliation: ActorRef | None
     description: str | None = Field(examples=["U.S. secretary of state."])
     wikidata_id: str | None = Field(examples=["Q6279"])
-    aliases: list[Alias] = Field(description="Every way the article names the actor.")
-    evidence: Evidence
-    counts: ActorCounts | None = Field(None, description="Only in GET /actors/{slug}.")
+    aliases: list[Alias] = Field(description="The names sources use, each where first written.")
+    evidence: Evidence | None = Field(
+        description="Where the first source introduces the actor; null for an actor of the "
+        "registry that no loaded source introduces."
+    )
+
+
+class ActorCounts(Schema):
+    statements: int = Field(description="Statements the actor made.", examples=[9])
+    events: int = Field(description="Events the actor took part in.", examples=[5])
+    positions: int = Field(description="Positions the actor holds.", examples=[2])
+    mentions: int = Field(description="Statements and events about the actor.", examples=[7])
+
+
+class ActorDetail(Actor):
+    counts: ActorCounts
 
 
 class Outcome(Schema):
@@ -103,6 +128,14 @@ class Outcome(Schema):
 class Participant(Schema):
     actor: ActorRef
     role: ParticipantRole = Field(examples=["visitor"])
+    evidence: Evidence
+
+
+class Mention(Schema):
+    """An actor a statement or an event is about, where the text names them."""
+
+    actor: ActorRef
+    role: MentionRole = Field(examples=["subject"])
     evidence: Evidence
 
 
@@ -121,12 +154,13 @@ class Event(Schema):
     location: str | None = Field(examples=["Cairo, Egypt"])
     outcome: Outcome
     participants: list[Participant]
+    about: list[Mention] = Field(description="The actors the event is about.")
     evidence: Evidence
 
 
 class TermRef(Schema):
     slug: str = Field(examples=["permanent-ceasefire"])
-    label: str = Field(examples=["Permanent cease-fire"])
+    title: str = Field(examples=["Permanent cease-fire"])
 
 
 class StatementRef(Schema):
@@ -134,6 +168,14 @@ class StatementRef(Schema):
     slug: str = Field(examples=["blinken-press-hamas-to-say-yes"])
     speaker: ActorRef = Field(description="Who said it: a position may be someone's claim.")
     text: str = Field(examples=["If you want a cease-fire, press Hamas to say yes"])
+
+
+class SameAs(Schema):
+    """A statement of another source that reports the same words."""
+
+    id: int = Field(examples=[71])
+    slug: str = Field(examples=["nbc-blinken-press-hamas"])
+    source: SourceRef
 
 
 class Statement(Schema):
@@ -151,6 +193,10 @@ class Statement(Schema):
     date: DateInfo
     event: EventRef | None
     terms: list[TermRef] = Field(description="Proposal terms the statement is about.")
+    about: list[Mention] = Field(description="The actors the statement is about.")
+    same_as: list[SameAs] = Field(
+        description="Statements of other sources that report the same words (corroboration)."
+    )
     evidence: Evidence
 
 
@@ -161,12 +207,12 @@ class ProposalRef(Schema):
 
 class PhaseRef(Schema):
     number: int = Field(examples=[1])
-    title: str = Field(examples=["Six-week cease-fire and first exchange"])
+    title: str = Field(examples=["Six-week cease-fire"])
 
 
 class Phase(Schema):
     number: int = Field(examples=[1])
-    title: str = Field(examples=["Six-week cease-fire and first exchange"])
+    title: str = Field(examples=["Six-week cease-fire"])
     description: str | None
     evidence: Evidence
 
@@ -175,9 +221,9 @@ class Term(Schema):
     slug: str = Field(examples=["six-week-ceasefire"])
     proposal: ProposalRef
     phase: PhaseRef | None = Field(description="Null for a term that governs the whole proposal.")
-    position: int = Field(description="Order of the term within its proposal.", examples=[1])
+    number: int = Field(description="Order of the term within its proposal.", examples=[1])
     kind: TermKind = Field(examples=["provision"])
-    label: str = Field(examples=["Six-week cease-fire"])
+    title: str = Field(examples=["Six-week cease-fire"])
     text: str = Field(
         description="The term in the article's words.", examples=["a six-week cease-fire"]
     )
@@ -188,7 +234,11 @@ class Proposal(Schema):
     slug: str = Field(examples=["gaza-ceasefire-proposal"])
     title: str = Field(examples=["Three-part cease-fire and hostage-release proposal"])
     description: str | None
-    status: str | None = Field(examples=["on the table"])
+    status: ProposalStatus = Field(examples=["under_negotiation"])
+    status_note: str | None = Field(
+        description="Where each party stands, in a sentence.",
+        examples=["welcomed by Hamas, which demands further guarantees"],
+    )
     proposed_by: ActorRef | None
     date: DateInfo
     phases: list[Phase]
@@ -203,19 +253,25 @@ class Position(Schema):
     term: TermRef | None = Field(description="Null for a position on the proposal as a whole.")
     stance: Stance = Field(examples=["conditional"])
     condition: str | None = Field(examples=["only if Israel were to provide a written guarantee"])
-    as_of: DateInfo
+    date: DateInfo
     statement: StatementRef | None = Field(description="The statement that shows the position.")
     event: EventRef | None = Field(description="The event that shows the position.")
     evidence: Evidence
 
 
-class TimelineItem(Schema):
-    """One entry of the timeline: an event or a statement (the other field is null)."""
-
-    type: Literal["event", "statement"] = Field(examples=["statement"])
+class EventItem(Schema):
+    type: Literal["event"]
     date: DateInfo
-    event: Event | None
-    statement: Statement | None
+    event: Event
+
+
+class StatementItem(Schema):
+    type: Literal["statement"]
+    date: DateInfo
+    statement: Statement
+
+
+TimelineItem = Annotated[EventItem | StatementItem, Field(discriminator="type")]
 
 
 class Source(Schema):
@@ -229,11 +285,43 @@ class Source(Schema):
     byline_note: str | None = Field(examples=["DeYoung reported from Washington."])
     sha256: str = Field(description="sha256 of the text, as UTF-8.")
     length: int = Field(description="Length of the text in Unicode code points.", examples=[9831])
-    text: str | None = Field(None, description="The full text; only in GET /sources/{slug}.")
+
+
+class SourceFacts(Schema):
+    """Lists of the facts of the source (paths of this API)."""
+
+    statements: str = Field(examples=["/statements?source=wapo-2024-06-10-blinken"])
+    events: str
+    positions: str
+    terms: str
+    proposals: str
+    actors: str
+    timeline: str
+
+
+class SourceDetail(Source):
+    text: str = Field(description="The full text; evidence offsets point into it.")
+    facts: SourceFacts
+
+
+class FacetValue(Schema):
+    value: str = Field(examples=["antony-blinken"])
+    label: str = Field(description="A name or title to show.", examples=["Antony Blinken"])
+    count: int = Field(examples=[12])
+
+
+class Facet(Schema):
+    """How many items of the list (under its filters) have each value, most first."""
+
+    values: list[FacetValue]
+    exact: bool = Field(
+        description="False when the list has more items than were counted (see the README): "
+        "the counts are then of the first items only, and a lower bound."
+    )
 
 
 class Page(Schema, Generic[T]):
-    """One page of a list. Follow `next_cursor` (or the `Link: rel="next"` header) for the next."""
+    """One page of a list. Follow `next` (or the `Link: rel="next"` header) for the next."""
 
     total: int = Field(
         description="Items matching the filters, on all pages, counted up to 1,000.", examples=[42]
@@ -243,170 +331,51 @@ class Page(Schema, Generic[T]):
         examples=[True],
     )
     limit: int = Field(examples=[50])
-    next_cursor: str | None = Field(
-        description="Pass as `cursor` for the next page; null on the last page."
+    next_cursor: str | None = Field(description="`cursor` for the next page; null on the last.")
+    prev_cursor: str | None = Field(
+        description="`cursor` for the page before; null on the first page."
+    )
+    next: str | None = Field(description="URL of the next page; null on the last.")
+    prev: str | None = Field(description="URL of the page before; null on the first page.")
+    first: str = Field(description="URL of the first page.")
+    facets: dict[str, Facet] = Field(
+        description="Counts per value of each facet asked for with `facets=`; empty otherwise."
     )
     items: list[T]
 
 
+class ActorPage(Page[Actor]):
+    pass
+
+
+class EventPage(Page[Event]):
+    pass
+
+
+class StatementPage(Page[Statement]):
+    pass
+
+
+class ProposalPage(Page[Proposal]):
+    pass
+
+
+class TermPage(Page[Term]):
+    pass
+
+
+class PositionPage(Page[Position]):
+    pass
+
+
+class TimelinePage(Page[TimelineItem]):
+    pass
+
+
+class SourcePage(Page[Source]):
+    pass
+
+
 class Health(Schema):
-    status: Annotated[str, Field(examples=["ok"])]
-    revision: str | None = Field(None, description="Schema migration the database is at (/readyz).")
-
-
-# Building the shapes from rows -------------------------------------------------------------
-
-
-def evidence(row: models.Evidenced, source_slug: str) -> Evidence:
-    return Evidence(
-        source=source_slug, start=row.evidence_start, end=row.evidence_end, text=row.evidence_text
-    )
-
-
-def date_info(row: models.Dated) -> DateInfo:
-    return DateInfo(
-        start=row.date_start,
-        end=row.date_end,
-        precision=row.date_precision,
-        as_written=row.date_text,
-    )
-
-
-def actor_ref(actor: models.Actor) -> ActorRef:
-    return ActorRef(slug=actor.slug, name=actor.name, kind=actor.kind)
-
-
-def actor(row: models.Actor, counts: ActorCounts | None = None) -> Actor:
-    source = row.source.slug
-    return Actor(
-        slug=row.slug,
-        name=row.name,
-        kind=row.kind,
-        titles=row.titles,
-        affiliation=actor_ref(row.affiliation) if row.affiliation else None,
-        description=row.description,
-        wikidata_id=row.wikidata_id,
-        aliases=[Alias(name=a.name, evidence=evidence(a, source)) for a in row.aliases],
-        evidence=evidence(row, source),
-        counts=counts,
-    )
-
-
-def event_ref(row: models.Event) -> EventRef:
-    return EventRef(slug=row.slug, kind=row.kind, title=row.title)
-
-
-def event(row: models.Event) -> Event:
-    source = row.source.slug
-    return Event(
-        slug=row.slug,
-        kind=row.kind,
-        title=row.title,
-        description=row.description,
-        date=date_info(row),
-        location=row.location,
-        outcome=Outcome(
-            summary=row.outcome,
-            votes_for=row.votes_for,
-            votes_against=row.votes_against,
-            abstentions=row.abstentions,
-            hostages_freed=row.hostages_freed,
-            casualties=row.casualties,
-        ),
-        participants=[
-            Participant(actor=actor_ref(p.actor), role=p.role, evidence=evidence(p, source))
-            for p in row.participants
-        ],
-        evidence=evidence(row, source),
-    )
-
-
-def statement(row: models.Statement) -> Statement:
-    return Statement(
-        id=row.id,
-        slug=row.slug,
-        speaker=actor_ref(row.speaker),
-        anonymous=row.speaker.kind == ActorKind.anonymous_source,
-        text=row.text,
-        mode=row.mode,
-        cue=row.cue,
-        setting=row.setting,
-        date=date_info(row),
-        event=event_ref(row.event) if row.event else None,
-        terms=[TermRef(slug=t.slug, label=t.label) for t in row.terms],
-        evidence=evidence(row, row.source.slug),
-    )
-
-
-def term(row: models.Term) -> Term:
-    return Term(
-        slug=row.slug,
-        proposal=ProposalRef(slug=row.proposal.slug, title=row.proposal.title),
-        phase=PhaseRef(number=row.phase.number, title=row.phase.title) if row.phase else None,
-        position=row.position,
-        kind=row.kind,
-        label=row.label,
-        text=row.evidence_text,
-        evidence=evidence(row, row.source.slug),
-    )
-
-
-def proposal(row: models.Proposal) -> Proposal:
-    source = row.source.slug
-    return Proposal(
-        slug=row.slug,
-        title=row.title,
-        description=row.description,
-        status=row.status,
-        proposed_by=actor_ref(row.proposed_by) if row.proposed_by else None,
-        date=date_info(row),
-        phases=[
-            Phase(
-                number=p.number,
-                title=p.title,
-                description=p.description,
-                evidence=evidence(p, source),
-            )
-            for p in row.phases
-        ],
-        terms=[term(t) for t in row.terms],
-        evidence=evidence(row, source),
-    )
-
-
-def position(row: models.Position) -> Position:
-    return Position(
-        id=row.id,
-        actor=actor_ref(row.actor),
-        proposal=ProposalRef(slug=row.proposal.slug, title=row.proposal.title),
-        term=TermRef(slug=row.term.slug, label=row.term.label) if row.term else None,
-        stance=row.stance,
-        condition=row.condition,
-        as_of=date_info(row),
-        statement=(
-            StatementRef(
-                id=row.statement.id,
-                slug=row.statement.slug,
-                speaker=actor_ref(row.statement.speaker),
-                text=row.statement.text,
-            )
-            if row.statement
-            else None
-        ),
-        event=event_ref(row.event) if row.event else None,
-        evidence=evidence(row, row.source.slug),
-    )
-
-
-def source(row: models.Source, with_text: bool = False) -> Source:
-    return Source(
-        slug=row.slug,
-        title=row.title,
-        publisher=row.publisher,
-        published=row.published,
-        dateline=row.dateline,
-        byline_note=row.byline_note,
-        sha256=row.sha256,
-        length=len(row.text),
-        text=row.text if with_text else None,
-    )
+    status: Literal["ok", "ready"] = Field(examples=["ok"])
+    revision: str | None = Field(description="Schema migration the database is at (/readyz).")

@@ -1,73 +1,223 @@
 """Full-text search with one meaning on both databases.
 
-The loader stores `search_text` already folded (api.text.fold): plain words separated by spaces.
-SQLite indexes it with FTS5 and PostgreSQL with a GIN index on to_tsvector('simple', ...)
-(stored in the generated column `search_vector`), and
-neither stems nor drops stop words, so both split the text into exactly the same words and
-answer a query with the same rows. A query is a list of words and "quoted phrases": every one
-must match; a bare word also matches as a prefix (`hostage` finds "hostages").
+The loader stores `search_text` as tokens (api.text.search_tokens): folded words spelled in
+`[a-z0-9]`, in the order they are written. SQLite indexes it with FTS5 and PostgreSQL with a GIN
+index on to_tsvector('simple', …) (the generated column `search_vector`); neither stems nor
+drops stop words, and neither has any splitting of its own left to do, so both see the same words
+and answer a query with the same rows.
+
+A query is a list of words and "quoted phrases": every one must match; a bare word also matches
+as a prefix (`hostage` finds "hostages"). A hyphenated word matches written either way: the
+loader keeps each hyphenated word of the data in `search_compounds` ("ceasefire" → "cease fire"),
+so `ceasefire` also looks for the phrase "cease fire", and `cease-fire` also for "ceasefire";
+inside a phrase each word keeps its place (`"ceasefire deal"` finds "cease-fire deal", and
+`"deal ceasefire"` does not).
 """
 
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, literal_column, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, bindparam, func, literal_column, select, text
 
-from api.errors import Problem
-from api.text import words
+from api.database import Reader
+from api.errors import InvalidParameter
+from api.models import SearchCompound, table_of
+from api.queries.common import values_of
+from api.text import token, words
 
 _PHRASE = re.compile(r"[\"“”](.*?)(?:[\"“”]|$)")
-
-
-@dataclass(frozen=True)
-class SearchQuery:
-    prefixes: tuple[str, ...]
-    phrases: tuple[tuple[str, ...], ...]
-
-    @classmethod
-    def parse(cls, raw: str) -> "SearchQuery":
-        phrases = [tuple(words(phrase)) for phrase in _PHRASE.findall(raw)]
-        prefixes = words(_PHRASE.sub(" ", raw))
-        query = cls(tuple(prefixes), tuple(phrase for phrase in phrases if phrase))
-        if not query.prefixes and not query.phrases:
-            raise Problem(422, "Empty search", f"q={raw!r} has no letters or digits to search for.")
-        return query
-
-    def fts5(self) -> str:
-        parts = [f'"{word}"*' for word in self.prefixes]
-        parts += ['"' + " ".join(phrase) + '"' for phrase in self.phrases]
-        return " AND ".join(parts)
-
-    def tsquery(self) -> str:
-        parts = [f"{word}:*" for word in self.prefixes]
-        parts += ["(" + " <-> ".join(phrase) + ")" for phrase in self.phrases]
-        return " & ".join(parts)
-
-
-# On SQLite, a search that matches more rows than this walks the list's date index and keeps the
+_CHUNK = re.compile(r"\S+")
+_HYPHEN = re.compile(r"[^\W_][-\u2010\u2011][^\W_]")
+# A word or a phrase becomes at most this many alternatives (spellings of its compounds).
+MAX_ALTERNATIVES = 16
+# On SQLite, a search that matches more rows than this walks the list's date index, keeping the
 # rows found in the full-text index; one that matches fewer fetches its rows and sorts them.
 # Either way a page reads at most about this many rows, whatever the size of the corpus.
 MANY_MATCHES = 5_000
 
+# One place of a phrase: its spellings, each a run of tokens ("cease-fire": cease fire | ceasefire).
+Place = tuple[tuple[str, ...], ...]
 
-def matches(session: Session, table: str, query: SearchQuery) -> ColumnElement[bool]:
-    """A WHERE clause: the row's text matches the query (index-backed on both databases)."""
-    if session.get_bind().dialect.name == "postgresql":
-        simple: ColumnElement[Any] = literal_column("'simple'::regconfig")
-        vector: ColumnElement[Any] = literal_column(f"{table}.search_vector")
-        return vector.op("@@")(func.to_tsquery(simple, query.tsquery()))
-    fts_table = f"{table}_fts"
-    hits: Select[Any] = (
+
+@dataclass(frozen=True)
+class Phrase:
+    """Tokens that must follow each other; with `prefix`, the last may be the start of a word."""
+
+    tokens: tuple[str, ...]
+    prefix: bool
+
+    def fts5(self) -> str:
+        return '"' + " ".join(self.tokens) + '"' + ("*" if self.prefix else "")
+
+    def tsquery(self) -> str:
+        last = self.tokens[-1] + (":*" if self.prefix else "")
+        return "(" + " <-> ".join([*self.tokens[:-1], last]) + ")"
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One word or quoted phrase of the query: any of its spellings must match."""
+
+    places: tuple[Place, ...]
+    prefix: bool
+
+    def phrases(self) -> list[Phrase]:
+        found = []
+        for choice in itertools.islice(itertools.product(*self.places), MAX_ALTERNATIVES):
+            found.append(Phrase(tuple(t for spelling in choice for t in spelling), self.prefix))
+        return list(dict.fromkeys(found))
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    clauses: tuple[Clause, ...]
+
+    @classmethod
+    def parse(cls, raw: str, parameter: str = "q") -> "SearchQuery":
+        clauses = [_clause(phrase, prefix=False) for phrase in _PHRASE.findall(raw)]
+        for chunk in _CHUNK.findall(_PHRASE.sub(" ", raw)):
+            if _HYPHEN.search(chunk):
+                clauses.append(_clause(chunk, prefix=True))
+            else:
+                clauses += [_clause(word, prefix=True) for word in words(chunk)]
+        found = tuple(clause for clause in clauses if clause.places)
+        if not found:
+            raise InvalidParameter.one(
+                parameter, f"{parameter}={raw!r} has no letters or digits to search for."
+            )
+        return cls(found)
+
+    def plain_tokens(self) -> list[str]:
+        """Tokens that a compound of the data might spell as one word."""
+        return [
+            place[0][0]
+            for clause in self.clauses
+            for place in clause.places
+            if len(place) == 1 and len(place[0]) == 1
+        ]
+
+
+def _clause(text_: str, prefix: bool) -> Clause:
+    """A hyphenated word is one place with two spellings; any other word is a place."""
+    places: list[Place] = []
+    for chunk in _CHUNK.findall(text_):
+        tokens = tuple(token(word) for word in words(chunk))
+        if len(tokens) > 1 and _HYPHEN.search(chunk):
+            places.append((tokens, ("".join(tokens),)))
+        else:
+            places += [((t,),) for t in tokens]
+    return Clause(tuple(places), prefix)
+
+
+_COMPOUNDS_STATEMENT: dict[str, Select[Any]] = {}
+
+
+def _compounds_statement(dialect: str) -> Select[Any]:
+    """Compounds of the data that a word of the query spells (or begins) as one word."""
+    if dialect not in _COMPOUNDS_STATEMENT:
+        word = values_of(dialect, "words", "text")
+        compound = table_of(SearchCompound)
+        _COMPOUNDS_STATEMENT[dialect] = (
+            select(word.c.value, compound.c.joined, compound.c.parts)
+            .select_from(word)
+            .join(
+                compound,
+                (compound.c.joined >= word.c.value) & (compound.c.joined < word.c.value + "{"),
+            )
+            .limit(64)
+        )
+    return _COMPOUNDS_STATEMENT[dialect]
+
+
+async def expand(reader: Reader, query: SearchQuery) -> SearchQuery:
+    """The query with each word that a hyphenated word of the data spells as one ("ceasefire")
+    also spelled as its parts ("cease fire"), where the words are."""
+    plain = sorted({t for t in query.plain_tokens() if len(t) > 1})
+    if not plain:
+        return query
+    rows = await reader.rows(_compounds_statement(reader.dialect), words=plain)
+    by_word: dict[str, list[tuple[str, str]]] = {}
+    for word, joined, parts in rows:
+        by_word.setdefault(word, []).append((joined, parts))
+    clauses = []
+    for clause in query.clauses:
+        last = len(clause.places) - 1
+        places = []
+        for i, place in enumerate(clause.places):
+            spellings = list(place)
+            if len(place) == 1 and len(place[0]) == 1:
+                word = place[0][0]
+                as_prefix = clause.prefix and i == last
+                for joined, parts in by_word.get(word, []):
+                    split = _split(word, parts.split(), as_prefix)
+                    if split and (as_prefix or joined == word):
+                        spellings.append(split)
+            places.append(tuple(dict.fromkeys(spellings)))
+        clauses.append(Clause(tuple(places), clause.prefix))
+    return SearchQuery(tuple(clauses))
+
+
+def _split(word: str, parts: list[str], as_prefix: bool) -> tuple[str, ...] | None:
+    """`word` spelled over the parts of a compound: "ceasefi" over (cease, fire) is (cease, fi).
+    None when it is not spelled so, or fits in the first part (where a bare prefix finds it)."""
+    spelled: list[str] = []
+    rest = word
+    for part in parts:
+        if not rest:
+            break
+        piece = rest[: len(part)]
+        if not part.startswith(piece):
+            return None
+        spelled.append(piece)
+        rest = rest[len(piece) :]
+    if rest or len(spelled) < 2 or (not as_prefix and spelled != parts):
+        return None
+    return tuple(spelled)
+
+
+def match_expression(dialect: str, query: SearchQuery) -> str:
+    """The query in the database's own syntax (FTS5 MATCH, or to_tsquery)."""
+    if dialect == "postgresql":
+        return " & ".join(
+            "(" + " | ".join(p.tsquery() for p in clause.phrases()) + ")"
+            for clause in query.clauses
+        )
+    return " AND ".join(
+        "(" + " OR ".join(p.fts5() for p in clause.phrases()) + ")" for clause in query.clauses
+    )
+
+
+def _fts_hits(table: str) -> Select[Any]:
+    fts = f"{table}_fts"
+    return (
         select(literal_column("rowid"))
-        .select_from(text(fts_table))
-        .where(literal_column(fts_table).op("MATCH")(query.fts5()))
+        .select_from(text(fts))
+        .where(literal_column(fts).op("MATCH")(bindparam("q_match")))
     )
-    found = session.scalar(
-        select(func.count()).select_from(hits.limit(MANY_MATCHES + 1).subquery())
-    )
-    if (found or 0) > MANY_MATCHES:
-        # `+id` keeps SQLite from looking each match up by id (then sorting them all).
-        return literal_column(f"+{table}.id").in_(hits)
-    return literal_column(f"{table}.id").in_(hits)
+
+
+def condition(dialect: str, table: str, many: bool) -> ColumnElement[bool]:
+    """A WHERE clause on :q_match (index-backed on both databases). `many` (SQLite): the search
+    matches more than MANY_MATCHES rows (see `count_hits`)."""
+    if dialect == "postgresql":
+        vector: ColumnElement[Any] = literal_column(f"{table}.search_vector")
+        simple: ColumnElement[Any] = literal_column("'simple'::regconfig")
+        return vector.op("@@")(func.to_tsquery(simple, bindparam("q_match")))
+    # `+id` keeps SQLite from looking each of many matches up by id (then sorting them all).
+    return literal_column(f"+{table}.id" if many else f"{table}.id").in_(_fts_hits(table))
+
+
+_COUNT_HITS: dict[str, Select[Any]] = {}
+
+
+async def has_many_hits(reader: Reader, table: str, match: str) -> bool:
+    """SQLite: does the search match more than MANY_MATCHES rows of the table?"""
+    if reader.dialect == "postgresql":
+        return False
+    if table not in _COUNT_HITS:
+        bounded = _fts_hits(table).limit(MANY_MATCHES + 1).subquery()
+        _COUNT_HITS[table] = select(func.count()).select_from(bounded)
+    ((found,),) = await reader.rows(_COUNT_HITS[table], q_match=match)
+    return bool(found > MANY_MATCHES)

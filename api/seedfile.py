@@ -1,20 +1,31 @@
-"""The seed file's schema (see seed/README.md): what a curated article must look like.
+"""The seed files' schema (see seed/README.md): the actor registry and the curated articles.
 
-Parsing checks every field's type, vocabulary and date; `api.loader` then checks what only the
-whole file can tell (references, unique slugs, evidence found exactly once in the article).
+Parsing checks every field's type, vocabulary and date, and that every value fits the database
+on both SQLite and PostgreSQL (no NUL character, integers within 32 bits, strings within their
+column); `api.loader` then checks what only the whole file can tell (references, unique slugs,
+evidence found exactly once in the article).
 """
 
 import calendar
 from datetime import date, timedelta
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from api.vocabulary import (
     ActorKind,
     DatePrecision,
     EventKind,
+    MentionRole,
     ParticipantRole,
+    ProposalStatus,
     Stance,
     StatementMode,
     TermKind,
@@ -27,8 +38,26 @@ UpTo200 = StringConstraints(max_length=200)
 UpTo300 = StringConstraints(max_length=300)
 
 
+# A count stored in an INTEGER column: PostgreSQL's are 32 bits.
+Count = Annotated[int, Field(ge=0, le=2**31 - 1)]
+
+
+def _refuse_nul(value: Any) -> Any:
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("contains a NUL character, which no database text can hold")
+    if isinstance(value, list):
+        for item in value:
+            _refuse_nul(item)
+    return value
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def no_nul(cls, value: Any) -> Any:
+        return _refuse_nul(value)
 
 
 class Quote(Strict):
@@ -75,16 +104,37 @@ class AliasSpec(Strict):
     evidence: Evidence
 
 
-class ActorSpec(Strict):
+class RegistryActorSpec(Strict):
+    """An actor of the shared registry (seed/actors.yaml): who they are, for every source."""
+
     slug: Slug
     name: Annotated[Text, UpTo300]
     kind: ActorKind
-    titles: list[Text] = []
     affiliation: Slug | None = None
     description: str | None = None
     wikidata: Annotated[str, StringConstraints(pattern=r"^Q[1-9][0-9]{0,30}$")] | None = None
+    aliases: list[Annotated[Text, UpTo300]] = []
+
+
+class RegistryFile(Strict):
+    actors: list[RegistryActorSpec]
+
+
+class IntroductionSpec(Strict):
+    """How a source introduces an actor of the registry: the titles it gives, and its names."""
+
+    actor: Slug
+    titles: list[Annotated[Text, UpTo300]] = []
     evidence: Evidence
     aliases: list[AliasSpec] = []
+
+
+class MentionSpec(Strict):
+    """An actor a statement or an event is about, where the text names them."""
+
+    actor: Slug
+    role: MentionRole
+    evidence: Evidence
 
 
 class ParticipantSpec(Strict):
@@ -95,10 +145,10 @@ class ParticipantSpec(Strict):
 
 class OutcomeSpec(Strict):
     summary: str | None = None
-    votes_for: Annotated[int, Field(ge=0)] | None = None
-    votes_against: Annotated[int, Field(ge=0)] | None = None
-    abstentions: Annotated[int, Field(ge=0)] | None = None
-    hostages_freed: Annotated[int, Field(ge=0)] | None = None
+    votes_for: Count | None = None
+    votes_against: Count | None = None
+    abstentions: Count | None = None
+    hostages_freed: Count | None = None
     casualties: str | None = None
 
 
@@ -112,10 +162,11 @@ class EventSpec(Strict):
     outcome: OutcomeSpec | None = None
     evidence: Evidence
     participants: list[ParticipantSpec] = []
+    about: list[MentionSpec] = []
 
 
 class PhaseSpec(Strict):
-    number: Annotated[int, Field(ge=1)]
+    number: Annotated[int, Field(ge=1, le=1000)]
     title: Text
     description: str | None = None
     evidence: Evidence
@@ -123,9 +174,9 @@ class PhaseSpec(Strict):
 
 class TermSpec(Strict):
     slug: Slug
-    phase: int | None = None
+    phase: Annotated[int, Field(ge=1, le=1000)] | None = None
     kind: TermKind
-    label: Annotated[Text, UpTo300]
+    title: Annotated[Text, UpTo300]
     evidence: Evidence
 
 
@@ -133,7 +184,8 @@ class ProposalSpec(Strict):
     slug: Slug
     title: Text
     description: str | None = None
-    status: str | None = None
+    status: ProposalStatus
+    status_note: str | None = None
     proposed_by: Slug | None = None
     date: DateSpec
     evidence: Evidence
@@ -151,6 +203,9 @@ class StatementSpec(Strict):
     date: DateSpec
     event: Slug | None = None
     terms: list[Slug] = []
+    about: list[MentionSpec] = []
+    # A statement of another source that reports the same words (corroboration).
+    same_as: Slug | None = None
     evidence: Evidence
 
 
@@ -160,7 +215,7 @@ class PositionSpec(Strict):
     term: Slug | None = None
     stance: Stance
     condition: str | None = None
-    as_of: DateSpec
+    date: DateSpec
     statement: Slug | None = None
     event: Slug | None = None
     evidence: Evidence
@@ -184,8 +239,10 @@ class SourceSpec(Strict):
 
 
 class SeedFile(Strict):
+    """One curated source: its metadata, and every fact it holds with its evidence."""
+
     source: SourceSpec
-    actors: list[ActorSpec] = []
+    actors: list[IntroductionSpec] = []
     events: list[EventSpec] = []
     proposals: list[ProposalSpec] = []
     statements: list[StatementSpec] = []

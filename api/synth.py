@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Engine, Table, func, select
 
 from api.models import Base, Source, dated_columns
-from api.text import fold
+from api.text import fold, search_tokens
 from api.vocabulary import (
     ActorKind,
     DatePrecision,
@@ -69,6 +69,10 @@ class _Text:
             "evidence_start": start,
             "evidence_end": start + len(sentence),
             "evidence_text": sentence,
+            # Each text added is a sentence of its own: the evidence is its whole sentence.
+            "sentence_start": start,
+            "sentence_end": start + len(sentence),
+            "sentence_text": sentence,
         }
 
     def value(self) -> str:
@@ -193,7 +197,9 @@ def synthesize(engine: Engine, statements: int, seed: int = 1) -> SynthResult:
         # The registry: one source naming every actor and proposal, for their evidence.
         registry = _Text(source_id=1)
         actors: list[Row] = []
+        introductions: list[Row] = []
         aliases: list[Row] = []
+        names: list[Row] = []
         surnames = _words(rng, ACTORS * 2)
         kinds = [ActorKind.person] * 7 + [
             ActorKind.state,
@@ -204,19 +210,27 @@ def synthesize(engine: Engine, statements: int, seed: int = 1) -> SynthResult:
             first, last = rng.choice(surnames).capitalize(), surnames[actor_id - 1].capitalize()
             name = f"{first} {last}"
             kind = rng.choice(kinds)
+            slug = f"actor-{actor_id}-{fold(name).replace(' ', '-')}"
             actors.append(
                 {
                     "id": actor_id,
-                    "slug": f"actor-{actor_id}-{fold(name).replace(' ', '-')}",
+                    "slug": slug,
                     "name": name,
                     "name_key": fold(name),
                     "kind": kind.value,
-                    "titles": json.dumps(["Minister"] if kind is ActorKind.person else []),
                     "affiliation_id": None,
                     "description": f"A synthetic {kind.value.replace('_', ' ')}.",
+                }
+            )
+            introductions.append(
+                {
+                    "id": actor_id,
+                    "actor_id": actor_id,
+                    "titles": json.dumps(["Minister"] if kind is ActorKind.person else []),
                     **registry.add(name),
                 }
             )
+            keys: dict[str, bool] = {fold(slug): True}
             for alias in (name, last, f"the {last} office"):
                 aliases.append(
                     {
@@ -226,6 +240,15 @@ def synthesize(engine: Engine, statements: int, seed: int = 1) -> SynthResult:
                         "name_key": fold(alias),
                         **registry.add(alias),
                     }
+                )
+                tokens = fold(alias).split()
+                keys[" ".join(tokens)] = True
+                for size in range(1, len(tokens)):
+                    for at in range(len(tokens) - size + 1):
+                        keys.setdefault(" ".join(tokens[at : at + size]), False)
+            for key, exact in keys.items():
+                names.append(
+                    {"id": len(names) + 1, "actor_id": actor_id, "key": key, "exact": exact}
                 )
         proposals: list[Row] = []
         phases: list[Row] = []
@@ -237,7 +260,7 @@ def synthesize(engine: Engine, statements: int, seed: int = 1) -> SynthResult:
                     "id": proposal_id,
                     "slug": f"proposal-{proposal_id}",
                     "title": title,
-                    "status": "on the table",
+                    "status": "under_negotiation",
                     "proposed_by_id": corpus.skewed(ACTORS) + 1,
                     **corpus.dated(),
                     **registry.add(title),
@@ -255,7 +278,7 @@ def synthesize(engine: Engine, statements: int, seed: int = 1) -> SynthResult:
                     }
                 )
                 for _ in range(4):
-                    label = corpus.sentence(3, 6)
+                    title = corpus.sentence(3, 6)
                     term_id = len(terms) + 1
                     terms.append(
                         {
@@ -263,15 +286,17 @@ def synthesize(engine: Engine, statements: int, seed: int = 1) -> SynthResult:
                             "slug": f"term-{term_id}",
                             "proposal_id": proposal_id,
                             "phase_id": len(phases),
-                            "position": len([t for t in terms if t["proposal_id"] == proposal_id])
+                            "number": len([t for t in terms if t["proposal_id"] == proposal_id])
                             + 1,
                             "kind": rng.choice(list(TermKind)).value,
-                            "label": label,
-                            **registry.add(label),
+                            "title": title,
+                            **registry.add(title),
                         }
                     )
         write(TABLES["sources"], [_source(1, "Synthetic registry", registry.value())])
         write(TABLES["actors"], actors)
+        write(TABLES["actor_names"], names)
+        write(TABLES["introductions"], introductions)
         write(TABLES["aliases"], aliases)
         write(TABLES["proposals"], proposals)
         write(TABLES["phases"], phases)
@@ -281,7 +306,7 @@ def synthesize(engine: Engine, statements: int, seed: int = 1) -> SynthResult:
         roles = list(ParticipantRole)
         event_kinds = list(EventKind)
         stances = list(Stance)
-        statement_id = event_id = participant_id = position_id = 0
+        statement_id = event_id = participant_id = position_id = mention_id = 0
         source_id = 1
         batch: dict[str, list[dict[str, Any]]] = {}
         while statement_id < statements:
@@ -289,7 +314,14 @@ def synthesize(engine: Engine, statements: int, seed: int = 1) -> SynthResult:
             article = _Text(source_id)
             rows: dict[str, list[dict[str, Any]]] = {
                 name: []
-                for name in ("events", "participants", "statements", "statement_terms", "positions")
+                for name in (
+                    "events",
+                    "participants",
+                    "statements",
+                    "statement_terms",
+                    "mentions",
+                    "positions",
+                )
             }
             events_here: list[int] = []
             for _ in range(STATEMENTS_PER_SOURCE // 10):
@@ -305,7 +337,7 @@ def synthesize(engine: Engine, statements: int, seed: int = 1) -> SynthResult:
                         "location": rng.choice(
                             ["Cairo", "Doha", "Amman", "Jerusalem", "Washington", "Brussels"]
                         ),
-                        "search_text": title.lower(),  # == fold(title): plain ASCII words
+                        "search_text": search_tokens(title),
                         **corpus.dated(),
                         **article.add(title),
                     }
@@ -335,11 +367,24 @@ def synthesize(engine: Engine, statements: int, seed: int = 1) -> SynthResult:
                         "mode": (StatementMode.direct if direct else StatementMode.reported).value,
                         "cue": rng.choice(CUES),
                         "event_id": rng.choice(events_here) if rng.random() < 0.3 else None,
-                        "search_text": words.lower(),  # == fold(words): plain ASCII words
+                        "search_text": search_tokens(words),
                         **corpus.dated(),
                         **article.add(words),
                     }
                 )
+                if rng.random() < 0.1:  # a statement about an actor (named in it)
+                    mention_id += 1
+                    about = corpus.skewed(ACTORS) + 1
+                    rows["mentions"].append(
+                        {
+                            "id": mention_id,
+                            "actor_id": about,
+                            "statement_id": statement_id,
+                            "event_id": None,
+                            "role": "mentioned",
+                            **article.add(actors[about - 1]["name"]),
+                        }
+                    )
                 if rng.random() < 0.1:
                     rows["statement_terms"].append(
                         {"statement_id": statement_id, "term_id": rng.randint(1, len(terms))}
@@ -359,7 +404,7 @@ def synthesize(engine: Engine, statements: int, seed: int = 1) -> SynthResult:
                             **{
                                 k: v
                                 for k, v in rows["statements"][-1].items()
-                                if k.startswith(("evidence", "source"))
+                                if k.startswith(("evidence", "sentence", "source"))
                             },
                         }
                     )
@@ -375,6 +420,7 @@ def synthesize(engine: Engine, statements: int, seed: int = 1) -> SynthResult:
                     "participants",
                     "statements",
                     "statement_terms",
+                    "mentions",
                     "positions",
                 ):
                     write(TABLES[name], batch.pop(name, []))

@@ -3,7 +3,7 @@
 from alembic import context
 from sqlalchemy import Connection
 
-from api.db import create_db_engine
+from api.database import create_db_engine
 from api.models import Base
 from api.settings import get_settings
 

@@ -20,10 +20,10 @@ import uvicorn
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from api.db import create_db_engine
+from api.database import create_db_engine
 from api.loader import load, seed_files
 from api.main import create_app
-from api.migrations import upgrade
+from api.schema_version import upgrade
 from api.settings import PROJECT_ROOT, Settings
 
 BACKENDS = [b for b in os.environ.get("EVENTDB_TEST_BACKENDS", "sqlite,postgresql").split(",") if b]
@@ -122,7 +122,6 @@ class LiveServer:
     def __exit__(self, *_: object) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
-        self.app.state.engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -57,15 +57,29 @@ def test_a_typo_in_a_parameter_name_answers_400_naming_it_and_the_parameters_tak
         assert taken in detail
 
 
-def test_a_parameter_given_twice_answers_400(client: httpx.Client) -> None:
-    body = assert_problem(client.get("/statements?speaker=blinken&speaker=hamas"), 400)
-    assert "speaker" in str(body["detail"])
+def test_a_parameter_that_takes_one_value_given_twice_answers_400(client: httpx.Client) -> None:
+    body = assert_problem(client.get("/statements?q=hamas&q=blinken"), 400)
+    assert body["type"] == "/problems/unknown-parameter"
+    assert "q is given more than once" in str(body["detail"])
 
 
 def test_an_unknown_actor_answers_422_naming_the_closest_actors(client: httpx.Client) -> None:
     body = assert_problem(client.get("/statements", params={"speaker": "blinkn"}), 422)
-    assert "antony-blinken" in body["suggestions"]
-    assert "antony-blinken" in str(body["detail"])
+    assert body["type"] == "/problems/invalid-parameter"
+    [error] = body["errors"]
+    assert error["parameter"] == "speaker"
+    assert "antony-blinken" in error["suggestions"]
+    assert "antony-blinken" in error["message"] and "antony-blinken" in str(body["detail"])
+
+
+def test_every_invalid_value_is_one_entry_of_errors(client: httpx.Client) -> None:
+    body = assert_problem(
+        client.get("/statements", params={"speaker": "blinkn", "limit": "0"}), 422
+    )
+    assert [e["parameter"] for e in body["errors"]] == ["limit"]
+    both = assert_problem(client.get("/statements?speaker=blinkn&speaker=zzzz+qqqq"), 422)
+    assert [e["parameter"] for e in both["errors"]] == ["speaker", "speaker"]
+    assert all(set(e) <= {"parameter", "message", "suggestions"} for e in both["errors"])
 
 
 @pytest.mark.parametrize("parameter", ["actor", "speaker", "affiliation"])
@@ -101,7 +115,7 @@ def test_an_unknown_slug_in_a_filter_answers_422_not_an_empty_list(
         ("/terms", "phase", "one"),
         ("/actors", "kind", "alien"),
         ("/statements", "sort", "speaker"),
-        ("/statements", "format", "xml"),
+        ("/statements", "precision", "hourly"),
         ("/statements", "limit", "0"),
     ],
 )
@@ -110,6 +124,7 @@ def test_a_value_outside_the_vocabulary_answers_422_naming_the_parameter(
 ) -> None:
     body = assert_problem(client.get(path, params={parameter: value}), 422)
     assert str(body["detail"]).startswith(f"{parameter}=")
+    assert [error["parameter"] for error in body["errors"]] == [parameter]
 
 
 def test_a_search_with_no_words_answers_422(client: httpx.Client) -> None:
@@ -121,9 +136,40 @@ def test_a_write_method_answers_405_because_the_api_is_read_only(client: httpx.C
     assert "read-only" in str(body["detail"])
 
 
-def test_an_actor_path_with_a_name_instead_of_a_slug_says_which_slug_to_use(
+def test_an_actor_path_with_a_name_redirects_to_the_actor_s_slug(client: httpx.Client) -> None:
+    response = client.get("/actors/blinken", follow_redirects=False)
+    assert response.status_code == 308
+    assert response.headers["location"] == "/actors/antony-blinken"
+    named = client.get("/actors/the top U.S. diplomat", follow_redirects=True)
+    assert named.json()["slug"] == "antony-blinken"
+
+
+def test_an_actor_path_that_names_nobody_answers_404_with_the_closest_slugs(
     client: httpx.Client,
 ) -> None:
-    body = assert_problem(client.get("/actors/blinken"), 404)
+    body = assert_problem(client.get("/actors/blinkn"), 404)
+    assert body["type"] == "/problems/not-found"
     assert body["suggestions"] == ["antony-blinken"]
     assert "antony-blinken" in body["detail"]
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/actors/nobody", 404),
+        ("/statements?speakr=x", 400),
+        ("/statements?cursor=nonsense", 400),
+        ("/statements?speaker=nobody-at-all", 422),
+        ("/statements?limit=0", 422),
+    ],
+)
+def test_every_problem_type_is_a_documented_uri_with_a_fixed_title(
+    client: httpx.Client, path: str, status: int
+) -> None:
+    body = assert_problem(client.get(path), status)
+    assert body["type"].startswith("/problems/")
+    page = client.get(body["type"])
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert body["title"] in page.text
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["ProblemBody"]
+    assert body["type"] in schema["properties"]["type"]["enum"]

@@ -4,8 +4,11 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 
-from api.text import fold, searchable, words
+from api.database import create_db_engine
+from api.models import Statement
+from api.text import fold, search_tokens
 
 
 def items(client: httpx.Client, path: str, **params: Any) -> list[dict[str, Any]]:
@@ -208,13 +211,18 @@ def test_a_statement_is_found_by_id_and_by_slug(client: httpx.Client) -> None:
 # Full-text search -------------------------------------------------------------------------
 
 
-def _python_search(statements: list[dict[str, Any]], query: str) -> set[str]:
-    """The documented meaning of `q` for bare words: every word is a prefix of an indexed word."""
-    wanted = words(query)
+def _python_search(database_url: str, query: str) -> set[str]:
+    """The documented meaning of `q` for bare words: every word is a prefix of a word of the
+    statement's indexed text (each database indexes the same tokens: this is their oracle)."""
+    wanted = search_tokens(query).split()
+    engine = create_db_engine(database_url)
+    with engine.connect() as connection:
+        indexed = connection.execute(select(Statement.slug, Statement.search_text)).all()
+    engine.dispose()
     return {
-        s["slug"]
-        for s in statements
-        if all(any(token.startswith(w) for token in searchable(s["text"]).split()) for w in wanted)
+        slug
+        for slug, tokens in indexed
+        if all(any(token.startswith(w) for token in tokens.split()) for w in wanted)
     }
 
 
@@ -231,9 +239,12 @@ def _python_search(statements: list[dict[str, Any]], query: str) -> set[str]:
         "written guarantee",
     ],
 )
-def test_search_means_the_same_on_both_databases(client: httpx.Client, query: str) -> None:
-    everything = items(client, "/statements")
-    assert slugs(items(client, "/statements", q=query)) == _python_search(everything, query)
+def test_search_means_the_same_on_both_databases(
+    client: httpx.Client, seeded_database_url: str, query: str
+) -> None:
+    expected = _python_search(seeded_database_url, query)
+    assert expected
+    assert slugs(items(client, "/statements", q=query)) == expected
 
 
 def test_a_hyphenated_word_is_found_written_as_one_word(client: httpx.Client) -> None:
@@ -245,7 +256,8 @@ def test_a_hyphenated_word_is_found_written_as_one_word(client: httpx.Client) ->
 def test_search_ignores_curly_versus_straight_quotes(client: httpx.Client) -> None:
     curly = slugs(items(client, "/statements", q="ball is in Hamas’s court"))
     straight = slugs(items(client, "/statements", q="ball is in Hamas's court"))
-    assert curly == straight == {"blinken-ball-in-hamas-court"}
+    assert curly == straight
+    assert "blinken-ball-in-hamas-court" in curly
 
 
 def test_a_quoted_phrase_matches_the_words_together(client: httpx.Client) -> None:
@@ -261,8 +273,8 @@ def test_a_quoted_phrase_matches_the_words_together(client: httpx.Client) -> Non
 def test_a_proposal_lists_its_phases_and_terms_in_order(client: httpx.Client) -> None:
     proposal = client.get("/proposals/gaza-ceasefire-proposal").json()
     assert [p["number"] for p in proposal["phases"]] == [1, 2, 3]
-    positions = [t["position"] for t in proposal["terms"]]
-    assert positions == sorted(positions)
+    numbers = [t["number"] for t in proposal["terms"]]
+    assert numbers == list(range(1, len(numbers) + 1))
     assert proposal["proposed_by"]["slug"] == "joe-biden"
 
 
@@ -317,7 +329,7 @@ def test_a_source_has_its_metadata_and_full_text(client: httpx.Client) -> None:
     assert source["publisher"] == "The Washington Post"
     assert source["published"] == "2024-06-10"
     assert source["length"] == len(source["text"]) == 9831
-    assert items(client, "/sources")[0]["text"] is None
+    assert "text" not in items(client, "/sources")[0]
 
 
 @pytest.mark.parametrize(

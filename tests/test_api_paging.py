@@ -27,6 +27,12 @@ def _key(item: dict[str, object]) -> object:
     return item.get("id", item.get("slug"))
 
 
+def links(response: httpx.Response) -> dict[str, str]:
+    """The `Link` header as {rel: url}."""
+    found = re.findall(r'<([^>]+)>; rel="(\w+)"', response.headers.get("link", ""))
+    return {rel: url for url, rel in found}
+
+
 def _walk(client: httpx.Client, path: str, limit: int) -> list[object]:
     seen: list[object] = []
     response = client.get(path, params={"limit": limit})
@@ -35,12 +41,10 @@ def _walk(client: httpx.Client, path: str, limit: int) -> list[object]:
         page = response.json()
         seen += [_key(item) for item in page["items"]]
         if page["next_cursor"] is None:
-            assert "link" not in response.headers
+            assert "next" not in links(response)
             return seen
-        link = re.fullmatch(r'<([^>]+)>; rel="next"', response.headers["link"])
-        assert link, response.headers["link"]
-        assert link.group(1) == page["next"]
-        response = client.get(link.group(1))
+        assert links(response)["next"] == page["next"]
+        response = client.get(page["next"])
 
 
 @pytest.mark.parametrize("path", LISTS)
@@ -121,3 +125,61 @@ def test_limit_defaults_to_50_and_stops_at_500(client: httpx.Client) -> None:
     response = client.get("/statements", params={"limit": 501})
     assert response.status_code == 422
     assert "limit" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_prev_pages_back_through_the_list_without_skipping_or_repeating(
+    client: httpx.Client, path: str
+) -> None:
+    everything = [_key(i) for i in client.get(path, params={"limit": 500}).json()["items"]]
+    response = client.get(path, params={"limit": 3})
+    while response.json()["next"]:  # to the last page
+        response = client.get(response.json()["next"])
+    backwards: list[object] = []
+    while True:
+        page = response.json()
+        backwards = [_key(item) for item in page["items"]] + backwards
+        if not page["prev"]:
+            break
+        assert links(response)["prev"] == page["prev"]
+        response = client.get(page["prev"])
+    assert backwards == everything
+
+
+def test_the_first_page_has_no_prev_and_every_page_links_the_first(client: httpx.Client) -> None:
+    first = client.get("/statements", params={"limit": 5, "speaker": "blinken"})
+    assert first.json()["prev"] is None and first.json()["prev_cursor"] is None
+    second = client.get(first.json()["next"])
+    assert second.json()["first"] == first.json()["first"] == links(second)["first"]
+    assert client.get(second.json()["prev"]).json()["items"] == first.json()["items"]
+
+
+@pytest.mark.parametrize(
+    ("made_on", "used_on"),
+    [
+        ("/positions", "/statements"),
+        ("/statements?speaker=blinken", "/statements?speaker=netanyahu"),
+        ("/statements?speaker=blinken", "/statements"),
+        ("/events", "/meetings"),
+    ],
+)
+def test_a_cursor_works_only_on_the_list_and_filters_it_was_made_for(
+    client: httpx.Client, made_on: str, used_on: str
+) -> None:
+    cursor = client.get(f"{made_on}{'&' if '?' in made_on else '?'}limit=1").json()["next_cursor"]
+    assert cursor
+    response = client.get(f"{used_on}{'&' if '?' in used_on else '?'}limit=1&cursor={cursor}")
+    assert response.status_code == 400, response.text
+    assert response.json()["type"] == "/problems/invalid-cursor"
+
+
+def test_a_cursor_survives_a_new_limit_and_the_csv_of_the_same_list(client: httpx.Client) -> None:
+    page = client.get("/statements", params={"limit": 2, "speaker": "blinken"}).json()
+    again = client.get(
+        "/statements", params={"limit": 3, "speaker": "blinken", "cursor": page["next_cursor"]}
+    )
+    assert again.status_code == 200
+    as_csv = client.get(
+        "/statements.csv", params={"limit": 3, "speaker": "blinken", "cursor": page["next_cursor"]}
+    )
+    assert as_csv.status_code == 200

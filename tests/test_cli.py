@@ -17,10 +17,10 @@ import pytest
 import yaml
 from sqlalchemy import Engine, inspect, select
 
-from api.db import create_db_engine
+from api.database import create_db_engine
 from api.main import prepare_database
-from api.migrations import current_revision, head_revision
 from api.models import Actor, Base
+from api.schema_version import current_revision, head_revision
 from api.settings import Settings
 from tests.database_state import snapshot, table_counts
 
@@ -68,8 +68,9 @@ def test_seed_loads_a_file_and_prints_its_counts(
 
     assert run.returncode == 0, run.stderr
     assert (
-        "portville-harbor-talks: loaded (4 actors, 3 aliases, 2 events, 3 participants, "
-        "1 proposals, 2 phases, 3 terms, 3 statements, 3 positions)"
+        "portville-harbor-talks: loaded (4 introductions, 3 aliases, 3 events, 3 participants, "
+        "1 proposals, 2 phases, 3 terms, 3 statements, 1 statement_terms, 2 mentions, "
+        "3 positions)"
     ) in run.stdout
     assert table_counts(engine)["actors"] == 4
 
@@ -156,9 +157,11 @@ def test_export_writes_a_list_column_as_json_in_csv(
     assert eventdb("export", "--database-url", database_url, str(out), cwd=workdir).returncode == 0
 
     with (out / "actors.csv").open(newline="", encoding="utf-8") as file:
-        titles = {row["slug"]: row["titles"] for row in csv.DictReader(file)}
-    assert json.loads(titles["lena-ortiz"]) == ["Mayor of Portville"]
-    assert json.loads(titles["harbor-commission"]) == []
+        ids = {row["slug"]: row["id"] for row in csv.DictReader(file)}
+    with (out / "introductions.csv").open(newline="", encoding="utf-8") as file:
+        titles = {row["actor_id"]: row["titles"] for row in csv.DictReader(file)}
+    assert json.loads(titles[ids["lena-ortiz"]]) == ["Mayor of Portville"]
+    assert json.loads(titles[ids["harbor-commission"]]) == []
 
 
 def test_export_keeps_the_article_text_intact(
@@ -218,7 +221,7 @@ def test_serving_sqlite_loads_a_seed_file_that_changed_since_the_last_start(tmp_
     shutil.copytree(DATA, seed_dir)
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'served.sqlite3'}", seed_dir=seed_dir)
     prepare_database(settings)
-    path = seed_dir / FIXTURE.name
+    path = seed_dir / "actors.yaml"  # the registry
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("name: Lena Ortiz\n", "name: Lena Ortiz-Vega\n"), encoding="utf-8")
 

@@ -29,9 +29,9 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from api.db import create_db_engine
-from api.loader import SEED_LOCK_KEY, load, seed_files
-from api.migrations import upgrade
+from api.database import WRITER_LOCK_KEY, create_db_engine
+from api.loader import load, seed_files
+from api.schema_version import upgrade
 from api.settings import PROJECT_ROOT, Settings
 from tests.conftest import LiveServer
 from tests.database_state import snapshot
@@ -393,7 +393,7 @@ def test_a_seed_killed_half_way_leaves_the_database_as_it_was(cluster: Cluster) 
         while seed_backend_locks(watcher) and time.monotonic() < deadline:
             time.sleep(0.02)
         assert seed_backend_locks(watcher) == {}
-        assert watcher.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": SEED_LOCK_KEY})
-        watcher.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": SEED_LOCK_KEY})
+        assert watcher.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": WRITER_LOCK_KEY})
+        watcher.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": WRITER_LOCK_KEY})
     assert snapshot(engine) == before
     engine.dispose()

@@ -9,9 +9,9 @@ import pytest
 from alembic import command
 from sqlalchemy import Engine, inspect, text
 
-from api.db import create_db_engine
-from api.migrations import alembic_config, current_revision, head_revision, upgrade
+from api.database import create_db_engine
 from api.models import Base
+from api.schema_version import alembic_config, current_revision, head_revision, upgrade
 
 TABLES = {table.name for table in Base.metadata.sorted_tables}
 

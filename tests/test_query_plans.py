@@ -12,11 +12,11 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import Engine, event, text
+from sqlalchemy import text
 
-from api.db import create_db_engine
-from api.migrations import upgrade
-from api.pagination import encode_cursor
+from api.database import Database, create_db_engine
+from api.paging import PageRequest, filters_fingerprint
+from api.schema_version import upgrade
 from api.settings import Settings
 from api.synth import synthesize
 from tests.conftest import LiveServer, new_database_url
@@ -26,13 +26,13 @@ STATEMENTS = 10_000
 
 
 class Captured:
-    """The SQL statements (with their parameters) that one engine runs."""
+    """The SQL statements (with their parameters) that the server's database runs."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, database: Database) -> None:
         self.statements: list[tuple[str, Any]] = []
-        event.listen(engine, "before_cursor_execute", self._record)
+        database.listeners.append(self._record)
 
-    def _record(self, _conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+    def _record(self, statement: str, parameters: Any) -> None:
         self.statements.append((statement, parameters))
 
 
@@ -48,7 +48,7 @@ def corpus(
     engine.dispose()
     # No response cache: every request must reach the database, to be explained.
     with LiveServer(Settings(database_url=url, cache_seconds=0)) as server:
-        captured = Captured(server.app.state.engine)
+        captured = Captured(server.app.state.database)
         with httpx.Client(base_url=server.url, timeout=30) as client:
             yield url, client, captured
     next(urls, None)
@@ -76,7 +76,8 @@ def hot_queries(url: str) -> dict[str, str]:
             2
         ]
     engine.dispose()
-    cursor = encode_cursor("date", (date.fromisoformat(str(deep[0])), deep[1]))
+    page = PageRequest("/statements", filters_fingerprint([]), "date", 50, None)
+    cursor = page.cursor_to("next", (str(deep[0]), deep[1]))
     return {
         "statements by speaker": f"/statements?speaker={speaker}",
         "events in a date range": "/events?from=2024-12-01&to=2024-12-31",

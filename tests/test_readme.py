@@ -8,7 +8,7 @@ import pytest
 from api.settings import PROJECT_ROOT
 
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
-EXAMPLES = re.findall(r"curl '(?:http://127\.0\.0\.1:8000)(/[^']*)'", README)
+EXAMPLES = re.findall(r"curl (?:-\w+ )*'(?:http://127\.0\.0\.1:8000)(/[^']*)'", README)
 
 
 def test_the_readme_has_a_dozen_questions_with_their_curl() -> None:

@@ -19,10 +19,10 @@ import yaml
 from sqlalchemy import Engine, select, text
 
 from api import models
-from api.db import create_db_engine
+from api.database import create_db_engine
 from api.loader import SeedError, SeedResult, load, seed_files
-from api.migrations import upgrade
 from api.models import Base
+from api.schema_version import upgrade
 from api.settings import PROJECT_ROOT
 from tests.database_state import snapshot, table_counts
 
@@ -31,23 +31,27 @@ COPY = "seed"  # the folder, under tmp_path, that copy_fixture copies tests/data
 FIXTURE = DATA / "portville-harbor.yaml"
 FIXTURE_SLUG = "portville-harbor-talks"
 
-# What the fixture holds, table by table.
+# What the fixture (and its registry, tests/data/actors.yaml) holds, table by table.
 FIXTURE_COUNTS = {
     "sources": 1,
     "actors": 4,
+    "actor_names": 14,
+    "introductions": 4,
     "aliases": 3,
-    "events": 2,
+    "events": 3,
     "participants": 3,
     "proposals": 1,
     "phases": 2,
     "terms": 3,
     "statements": 3,
     "statement_terms": 1,
+    "mentions": 2,
     "positions": 3,
+    "search_compounds": 1,
 }
 
 EVIDENCED_TABLES = [
-    "actors",
+    "introductions",
     "aliases",
     "events",
     "participants",
@@ -55,6 +59,7 @@ EVIDENCED_TABLES = [
     "phases",
     "terms",
     "statements",
+    "mentions",
     "positions",
 ]
 
@@ -85,7 +90,9 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 
 def evidence_mismatches(engine: Engine) -> list[str]:
-    """Rows whose evidence_text is not the text of their source at [evidence_start:evidence_end].
+    """Rows whose evidence_text is not the text of their source at [evidence_start:evidence_end],
+    or whose sentence is not the text at [sentence_start:sentence_end] or does not hold the
+    evidence whole.
 
     Fails when a table with evidence holds no row at all, so that "no mismatch" means something.
     """
@@ -102,15 +109,21 @@ def evidence_mismatches(engine: Engine) -> list[str]:
                 table.c.evidence_start,
                 table.c.evidence_end,
                 table.c.evidence_text,
+                table.c.sentence_start,
+                table.c.sentence_end,
+                table.c.sentence_text,
             )
             rows = connection.execute(query).all()
             assert rows, f"{name} holds no row to check"
-            for id_, source_id, start, end, evidence_text in rows:
-                if sources[source_id][start:end] != evidence_text:
+            for id_, source_id, start, end, evidence, s_start, s_end, sentence in rows:
+                text = sources[source_id]
+                if text[start:end] != evidence:
                     mismatches.append(
-                        f"{name} {id_}: [{start}:{end}] is {sources[source_id][start:end]!r}, "
-                        f"evidence_text is {evidence_text!r}"
+                        f"{name} {id_}: [{start}:{end}] is {text[start:end]!r}, "
+                        f"evidence_text is {evidence!r}"
                     )
+                if text[s_start:s_end] != sentence or not s_start <= start < end <= s_end:
+                    mismatches.append(f"{name} {id_}: sentence [{s_start}:{s_end}] is wrong")
     return mismatches
 
 
@@ -143,7 +156,11 @@ def test_loading_the_fixture_writes_every_row(engine: Engine) -> None:
     assert result == SeedResult(
         FIXTURE_SLUG,
         "loaded",
-        {name: n for name, n in FIXTURE_COUNTS.items() if name in EVIDENCED_TABLES},
+        {
+            name: n
+            for name, n in FIXTURE_COUNTS.items()
+            if name in EVIDENCED_TABLES or name == "statement_terms"
+        },
     )
     assert table_counts(engine) == FIXTURE_COUNTS
 
@@ -255,6 +272,7 @@ def test_a_changed_file_replaces_its_sources_rows(engine: Engine, tmp_path: Path
     assert titles == [
         "Ortiz and Okafor meet at the ferry terminal",
         "Riverton’s council votes on the harbor plan",
+        "The toll cease-fire between the two ports holds",
     ]
     assert evidence_mismatches(engine) == []
 
@@ -264,12 +282,15 @@ def test_replacing_a_file_keeps_the_full_text_index_in_step(
 ) -> None:
     if backend != "sqlite":
         pytest.skip("PostgreSQL searches a column generated from the text: it cannot lag")
-    load(engine, [FIXTURE])
 
-    def shorter_quote(document: Document) -> None:
-        document["statements"][0]["text"] = "We are closer"
+    def set_in(setting: str) -> Callable[[Document], None]:
+        def mutate(document: Document) -> None:
+            document["statements"][0]["setting"] = setting
 
-    load(engine, [copy_fixture(tmp_path, shorter_quote)])
+        return mutate
+
+    load(engine, [copy_fixture(tmp_path / "first", set_in("a xylophone hall"))])
+    load(engine, [copy_fixture(tmp_path / "second", set_in("a zeppelin hangar"))])
 
     with engine.connect() as connection:
         connection.execute(
@@ -277,8 +298,8 @@ def test_replacing_a_file_keeps_the_full_text_index_in_step(
         )
         connection.execute(text("INSERT INTO events_fts(events_fts) VALUES ('integrity-check')"))
         match = text("SELECT rowid FROM statements_fts WHERE statements_fts MATCH :words")
-        assert connection.scalars(match, {"words": "closer"}).all() != []
-        assert connection.scalars(match, {"words": "ever"}).all() == []  # only in the old quote
+        assert connection.scalars(match, {"words": "zeppelin"}).all() != []
+        assert connection.scalars(match, {"words": "xylophone"}).all() == []  # the old setting
 
 
 def test_reset_empties_every_table_before_loading(engine: Engine, tmp_path: Path) -> None:
@@ -320,7 +341,7 @@ def test_a_statement_by_an_unknown_speaker_is_refused(engine: Engine, tmp_path: 
     message = assert_refused(
         engine, tmp_path, unknown_speaker, "statements[1] 'okafor-wants-toll-halved': speaker"
     )
-    assert "no actor has the slug 'sam-okafor-jr'" in message
+    assert "no actor of the registry has the slug 'sam-okafor-jr'" in message
 
 
 def test_evidence_that_is_not_in_the_article_is_refused(engine: Engine, tmp_path: Path) -> None:
@@ -375,7 +396,7 @@ def test_a_stance_outside_the_vocabulary_is_refused(engine: Engine, tmp_path: Pa
     def likes(document: Document) -> None:
         document["positions"][2]["stance"] = "likes"
 
-    message = assert_refused(engine, tmp_path, likes, "positions[2]: stance")
+    message = assert_refused(engine, tmp_path, likes, "positions[2] 'lena-ortiz': stance")
     assert "'likes'" in message
 
 
@@ -470,5 +491,5 @@ def test_the_real_seed_loads_and_every_row_quotes_its_evidence(engine: Engine) -
 
     results = load(engine, paths)
 
-    assert [result.status for result in results] == ["loaded"] * len(paths)
+    assert [result.status for result in results] == ["loaded"] * (len(paths) - 1)  # registry
     assert evidence_mismatches(engine) == []

@@ -1,31 +1,7 @@
-"""The queries behind the endpoints: filters turned into SQL, and related rows loaded in bulk.
+"""The queries behind the endpoints: SQL (SQLAlchemy Core) and nothing else.
 
-Each list query loads its related objects with a fixed number of extra statements
-(joinedload / selectinload), never one per row.
+Each module turns a resource's filters into statements, built once per shape of the question
+(`functools.cache`) and run through a `Reader` (api.database). A page is read in a fixed number
+of statements, whatever its size: the page itself (related rows come inside it, as JSON built by
+the database), its capped count, and one statement per filter that names actors or slugs.
 """
-
-from api.queries.actors import actor_counts, actors_query, get_actor, resolve_actors
-from api.queries.dates import date_branches
-from api.queries.events import events_query, get_event
-from api.queries.proposals import get_proposal, positions_query, proposals_query, terms_query
-from api.queries.sources import get_source
-from api.queries.statements import get_statement, statements_query
-from api.queries.timeline import timeline_page
-
-__all__ = [
-    "actor_counts",
-    "actors_query",
-    "date_branches",
-    "events_query",
-    "get_actor",
-    "get_event",
-    "get_proposal",
-    "get_source",
-    "get_statement",
-    "positions_query",
-    "proposals_query",
-    "resolve_actors",
-    "statements_query",
-    "terms_query",
-    "timeline_page",
-]

@@ -1,118 +1,285 @@
-"""Actors: finding one by any of its names, and listing them."""
+"""Actors: finding one by any of its names, listing them, and one with its counts."""
 
-import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import FromClause, Select, bindparam, exists, func, select
 
-from api.errors import Problem
-from api.models import Actor, Alias, Participant, Position, Statement
-from api.queries.common import with_source
+from api import documents
+from api.database import Reader
+from api.documents import Document
+from api.errors import InvalidParameter, ParameterError
+from api.models import (
+    Actor,
+    ActorName,
+    Alias,
+    Introduction,
+    Mention,
+    Participant,
+    Position,
+    Source,
+    Statement,
+    table_of,
+)
+from api.paging import Listing, PageRequest, PageResult, Walk, fetch_page
+from api.queries.common import (
+    LAST,
+    SUGGESTION_CANDIDATES,
+    actor_ref_columns,
+    closest,
+    evidence_columns,
+    id_in,
+    prefixes_of,
+    values_of,
+)
+from api.queries.filters import slugs_to_ids
 from api.text import fold
-from api.vocabulary import ActorKind
+
+ACTORS = table_of(Actor)
+NAMES = table_of(ActorName)
+SOURCES = table_of(Source)
 
 
-def resolve_actors(session: Session, value: str, parameter: str) -> list[int]:
-    """Actor ids for a slug, name or alias (case- and accent-insensitive), or a 422 naming
-    the closest actors: an unknown name must never look like "this actor said nothing"."""
-    key = fold(value)
-    ids = session.scalars(
-        select(Actor.id).where(or_(Actor.slug == value.strip().lower(), Actor.name_key == key))
-    ).all()
-    if not ids:
-        ids = session.scalars(select(Alias.actor_id).where(Alias.name_key == key).distinct()).all()
-    if ids:
-        return list(ids)
-    # The end of a name: "el-sisi" finds "Abdel Fatah El-Sisi", if it names only one actor.
-    ending = f"% {key}"
-    by_ending = session.scalars(
-        select(Actor.id)
-        .outerjoin(Alias, Alias.actor_id == Actor.id)
-        .where(or_(Actor.name_key.like(ending), Alias.name_key.like(ending)))
-        .distinct()
-    ).all()
-    if len(by_ending) == 1 and key:
-        return list(by_ending)
-    if len(by_ending) > 1:
-        candidates = sorted(session.scalars(select(Actor.slug).where(Actor.id.in_(by_ending))))
-        raise Problem(
-            422,
-            "Ambiguous actor",
-            f"{parameter}={value!r} could be any of: {', '.join(candidates)}. Use one slug.",
-            suggestions=candidates,
+# Names -----------------------------------------------------------------------------------------
+
+
+@cache
+def _names_statements(dialect: str) -> tuple[Select[Any], Select[Any]]:
+    """Every actor a folded name is (exactly, or as a run of its words), and the names that
+    begin with the given prefixes (for suggestions)."""
+    keys = values_of(dialect, "keys", "text")
+    prefixes = values_of(dialect, "prefixes", "text")
+    found = (
+        select(keys.c.value, NAMES.c.actor_id, NAMES.c.exact, ACTORS.c.slug)
+        .select_from(keys)
+        .join(NAMES, NAMES.c.key == keys.c.value)
+        .join(ACTORS, ACTORS.c.id == NAMES.c.actor_id)
+    )
+    close = (
+        select(NAMES.c.key, ACTORS.c.slug)
+        .select_from(NAMES)
+        .join(prefixes, (NAMES.c.key >= prefixes.c.value) & (NAMES.c.key < prefixes.c.value + LAST))
+        .join(ACTORS, ACTORS.c.id == NAMES.c.actor_id)
+        .where(NAMES.c.exact)
+        .limit(SUGGESTION_CANDIDATES)
+    )
+    return found, close
+
+
+async def actor_ids(reader: Reader, values: Sequence[str], parameter: str) -> list[int]:
+    """The actors named by any of `values`: each a slug, a name or an alias, or a run of whole
+    words of exactly one actor's name or alias ("senior diplomat"), in any case, with or without
+    accents. A value that names no actor, or a run of words that several share, is a 422 with the
+    closest actors: an unknown name must never look like "this actor said nothing"."""
+    found_statement, close_statement = _names_statements(reader.dialect)
+    keys = {value: fold(value) for value in values}
+    rows = await reader.rows(found_statement, keys=sorted(set(keys.values())))
+    by_key: dict[str, list[tuple[int, bool, str]]] = {}
+    for key, actor_id, exact, slug in rows:
+        by_key.setdefault(key, []).append((actor_id, bool(exact), slug))
+    ids: list[int] = []
+    errors: list[ParameterError] = []
+    for value, key in keys.items():
+        matches = by_key.get(key, []) if key else []
+        exact = [actor_id for actor_id, is_exact, _ in matches if is_exact]
+        runs = sorted({(slug, actor_id) for actor_id, _, slug in matches})
+        if exact:
+            ids += exact
+        elif len(runs) == 1:
+            ids.append(runs[0][1])
+        elif runs:
+            slugs = [slug for slug, _ in runs]
+            shown = ", ".join(slugs[:8]) + (", …" if len(slugs) > 8 else "")
+            message = f"{parameter}={value!r} could be any of: {shown}. Use one slug."
+            errors.append(ParameterError(parameter, message, slugs[:8]))
+        else:
+            candidates = await reader.rows(close_statement, prefixes=prefixes_of(key or value))
+            slugs_by_key: dict[str, list[str]] = {}
+            for name_key, slug in candidates:
+                slugs_by_key.setdefault(name_key, []).append(slug)
+            keys_close = closest(key, list(slugs_by_key))
+            suggestions = list(dict.fromkeys(s for k in keys_close for s in slugs_by_key[k]))[:5]
+            hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else " See /actors."
+            message = f"{parameter}={value!r} matches no actor's slug, name or alias.{hint}"
+            errors.append(ParameterError(parameter, message, suggestions))
+    if errors:
+        raise InvalidParameter(*errors)
+    return list(dict.fromkeys(ids))
+
+
+async def canonical_slug(reader: Reader, value: str) -> tuple[str | None, list[str]]:
+    """For `/actors/{value}`: the slug of the one actor a name or alias means, else suggestions."""
+    try:
+        ids = await actor_ids(reader, [value], "slug")
+    except InvalidParameter as unknown:
+        return None, unknown.errors[0].suggestions or []
+    rows = await reader.rows(_slugs_of(reader.dialect), ids=ids)
+    slugs = [slug for (slug,) in rows]
+    return (slugs[0] if len(slugs) == 1 else None), slugs
+
+
+@cache
+def _slugs_of(dialect: str) -> Select[Any]:
+    return select(ACTORS.c.slug).where(id_in(ACTORS.c.id, dialect, "ids")).order_by(ACTORS.c.slug)
+
+
+# Lists -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActorFilters:
+    q: str | None = None
+    kind: tuple[str, ...] = ()
+    affiliation: tuple[str, ...] = ()
+    source: tuple[str, ...] = ()
+
+
+def _actor_rows(page: FromClause) -> Select[Any]:
+    """ACTOR_FIELDS of the actors of a page: each with its affiliation, and its introduction in
+    the first source that introduces it."""
+    affiliation = ACTORS.alias("affiliation")
+    intro = table_of(Introduction).alias("intro")
+    first = table_of(Introduction).alias("first_intro")
+    first_source = SOURCES.alias("first_source")
+    first_introduction = (
+        select(first.c.id)
+        .join(first_source, first_source.c.id == first.c.source_id)
+        .where(first.c.actor_id == ACTORS.c.id)
+        .order_by(first_source.c.published, first_source.c.slug)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return (
+        select(
+            ACTORS.c.id,
+            *actor_ref_columns(ACTORS),
+            ACTORS.c.description,
+            ACTORS.c.wikidata_id,
+            *actor_ref_columns(affiliation),
+            intro.c.titles,
+            *evidence_columns(intro, SOURCES),
         )
-    names = session.execute(
-        select(Actor.slug, Actor.name_key).union(
-            select(Actor.slug, Alias.name_key).join(Alias, Alias.actor_id == Actor.id)
-        )
-    ).all()
-    slugs_by_key: dict[str, list[str]] = {}
-    for slug, name_key in names:
-        slugs_by_key.setdefault(name_key, []).append(slug)
-        slugs_by_key.setdefault(slug, []).append(slug)
-    close = difflib.get_close_matches(key, list(slugs_by_key), n=8, cutoff=0.6)
-    close += [k for k in slugs_by_key if key and key in k.split() and k not in close]
-    suggestions = list(dict.fromkeys(slug for k in close for slug in slugs_by_key[k]))[:5]
-    hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else " See /actors."
-    raise Problem(
-        422,
-        "Unknown actor",
-        f"{parameter}={value!r} matches no actor's slug, name or alias.{hint}",
-        suggestions=suggestions,
+        .select_from(page)
+        .join(ACTORS, ACTORS.c.id == page.c.id)
+        .outerjoin(affiliation, affiliation.c.id == ACTORS.c.affiliation_id)
+        .outerjoin(intro, intro.c.id == first_introduction)
+        .outerjoin(SOURCES, SOURCES.c.id == intro.c.source_id)
     )
 
 
-ACTOR_OPTIONS = (selectinload(Actor.aliases), joinedload(Actor.affiliation))
-
-
-def actors_query(
-    session: Session, q: str | None, kind: ActorKind | None, affiliation: str | None
-) -> Select[Any]:
-    query = select(Actor).options(*ACTOR_OPTIONS, with_source(Actor))
+@cache
+def _listing(dialect: str, q: bool, kind: bool, affiliation: bool, source: bool) -> Listing:
+    statement = select(ACTORS.c.id)
     if q:
-        pattern = fold(q)
-        if not pattern:  # only punctuation: it would match every name
-            raise Problem(422, "Empty search", f"q={q!r} has no letters or digits to search for.")
-        named = select(Alias.actor_id).where(Alias.name_key.contains(pattern, autoescape=True))
-        query = query.where(
-            or_(Actor.name_key.contains(pattern, autoescape=True), Actor.id.in_(named))
+        # Folded names and patterns hold only letters, digits and spaces: no LIKE wildcard.
+        named = select(NAMES.c.actor_id).where(
+            NAMES.c.exact, NAMES.c.key.contains(bindparam("q_pattern"))
         )
+        statement = statement.where(ACTORS.c.id.in_(named))
     if kind:
-        query = query.where(Actor.kind == kind)
+        kinds = values_of(dialect, "kinds", "text")
+        statement = statement.where(ACTORS.c.kind.in_(select(kinds.c.value)))
     if affiliation:
-        query = query.where(
-            Actor.affiliation_id.in_(resolve_actors(session, affiliation, "affiliation"))
+        statement = statement.where(id_in(ACTORS.c.affiliation_id, dialect, "affiliation_ids"))
+    if source:
+        intro = table_of(Introduction)
+        statement = statement.where(
+            exists().where(
+                intro.c.actor_id == ACTORS.c.id, id_in(intro.c.source_id, dialect, "source_ids")
+            )
         )
-    return query
+    return Listing([Walk(statement, (ACTORS.c.name_key, ACTORS.c.id))], _actor_rows)
 
 
-def get_actor(session: Session, slug: str) -> Actor:
-    actor = session.scalar(
-        select(Actor).where(Actor.slug == slug).options(*ACTOR_OPTIONS, with_source(Actor))
+async def actor_page(
+    reader: Reader, filters: ActorFilters, page: PageRequest
+) -> tuple[PageResult, list[Document]]:
+    params: dict[str, Any] = {}
+    if filters.q:
+        pattern = fold(filters.q)
+        if not pattern:  # only punctuation: it would match every name
+            raise InvalidParameter.one(
+                "q", f"q={filters.q!r} has no letters or digits to search for."
+            )
+        params["q_pattern"] = pattern
+    if filters.kind:
+        params["kinds"] = list(filters.kind)
+    if filters.affiliation:
+        params["affiliation_ids"] = await actor_ids(reader, filters.affiliation, "affiliation")
+    if filters.source:
+        params["source_ids"] = await slugs_to_ids(
+            reader, SOURCES, filters.source, "source", "/sources"
+        )
+    listing = _listing(
+        reader.dialect,
+        bool(filters.q),
+        bool(filters.kind),
+        bool(filters.affiliation),
+        bool(filters.source),
     )
-    if actor is None:
-        # `/actors/blinken`: say which actor the name or alias means, or the closest ones.
-        try:
-            ids = resolve_actors(session, slug, "slug")
-            suggestions = list(session.scalars(select(Actor.slug).where(Actor.id.in_(ids))))
-        except Problem as unknown:
-            suggestions = unknown.extra.get("suggestions") or []
-        hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else " See /actors."
-        raise Problem(
-            404, "Not found", f"No actor is called {slug!r}.{hint}", suggestions=suggestions
-        )
-    return actor
+    result = await fetch_page(reader, listing, page, **params)
+    return result, await actor_documents(reader, result.rows)
 
 
-def actor_counts(session: Session, actor_id: int) -> dict[str, int]:
-    def count(query: Select[Any]) -> int:
-        return session.scalar(select(func.count()).select_from(query.subquery())) or 0
+@cache
+def _aliases_statement(dialect: str) -> Select[Any]:
+    aliases = table_of(Alias)
+    return (
+        select(aliases.c.actor_id, aliases.c.name, *evidence_columns(aliases, SOURCES))
+        .join(SOURCES, SOURCES.c.id == aliases.c.source_id)
+        .where(id_in(aliases.c.actor_id, dialect, "ids"))
+        .order_by(aliases.c.actor_id, SOURCES.c.published, aliases.c.id)
+    )
 
-    return {
-        "statements": count(select(Statement.id).where(Statement.speaker_id == actor_id)),
-        "events": count(
-            select(Participant.event_id).where(Participant.actor_id == actor_id).distinct()
-        ),
-        "positions": count(select(Position.id).where(Position.actor_id == actor_id)),
+
+async def actor_documents(reader: Reader, rows: list[Any]) -> list[Document]:
+    if not rows:
+        return []
+    aliases = documents.grouped(
+        await reader.rows(_aliases_statement(reader.dialect), ids=[row[0] for row in rows]),
+        documents.alias,
+    )
+    return [documents.actor(row, aliases.get(row[0], [])) for row in rows]
+
+
+# One actor ---------------------------------------------------------------------------------------
+
+
+@cache
+def _one_actor() -> Select[Any]:
+    found = select(ACTORS.c.id).where(ACTORS.c.slug == bindparam("slug"))
+    return _actor_rows(found.subquery("page"))
+
+
+@cache
+def _counts_statement() -> Select[Any]:
+    actor_id = select(ACTORS.c.id).where(ACTORS.c.slug == bindparam("slug")).scalar_subquery()
+
+    def count(table: Any, column: Any, distinct: Any = None) -> Any:
+        counted = func.count(func.distinct(distinct)) if distinct is not None else func.count()
+        return select(counted).select_from(table).where(column == actor_id).scalar_subquery()
+
+    participants = table_of(Participant)
+    return select(
+        count(table_of(Statement), table_of(Statement).c.speaker_id),
+        count(participants, participants.c.actor_id, participants.c.event_id),
+        count(table_of(Position), table_of(Position).c.actor_id),
+        count(table_of(Mention), table_of(Mention).c.actor_id),
+    )
+
+
+async def actor_detail(reader: Reader, slug: str) -> Document | None:
+    rows = await reader.rows(_one_actor(), slug=slug)
+    if not rows:
+        return None
+    (found,) = await actor_documents(reader, rows)
+    ((statements, events, positions, mentions),) = await reader.rows(_counts_statement(), slug=slug)
+    found["counts"] = {
+        "statements": statements,
+        "events": events,
+        "positions": positions,
+        "mentions": mentions,
     }
+    return found

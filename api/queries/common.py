@@ -1,33 +1,159 @@
-"""Helpers every query module shares: evidence sources, slug lookups, 404s, search."""
+"""What the query modules share: the columns of evidence, dates and references, lists of values
+as one parameter, and turning the slugs of a filter into ids (or a 422 with suggestions)."""
 
 import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    ColumnElement,
+    FromClause,
+    Text,
+    bindparam,
+    cast,
+    func,
+    literal_column,
+    select,
+)
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.sql.selectable import TableValuedAlias
 
-from api.errors import Problem
-from api.models import Source
-from api.search import SearchQuery, matches
-
-
-def with_source(model: Any) -> Any:
-    """The source's slug for the evidence, without loading the article's whole text."""
-    return joinedload(model.source).load_only(Source.id, Source.slug)
-
-
-def one_id(session: Session, model: Any, slug: str, parameter: str, listing: str) -> int:
-    found = session.scalar(select(model.id).where(model.slug == slug))
-    if found is None:
-        close = difflib.get_close_matches(slug, session.scalars(select(model.slug)).all(), n=3)
-        hint = f" Did you mean: {', '.join(close)}?" if close else f" See {listing}."
-        raise Problem(422, "Unknown value", f"{parameter}={slug!r} matches nothing.{hint}")
-    return int(found)
-
-
-def not_found(kind: str, key: str, listing: str) -> Problem:
-    return Problem(404, "Not found", f"No {kind} is called {key!r}. See {listing} for them all.")
+# The largest code point: `key >= p AND key < p || LAST` holds the keys that start with p.
+LAST = chr(0x10FFFF)
+# Candidates read to suggest close values for one that matches nothing: a bounded number, from
+# index ranges, whatever the size of the table.
+SUGGESTION_CANDIDATES = 200
 
 
-def search_condition(session: Session, model: Any, q: str) -> ColumnElement[bool]:
-    return matches(session, model.__tablename__, SearchQuery.parse(q))
+@dataclass(frozen=True)
+class DateRange:
+    start: date | None
+    end: date | None
+
+
+def values_of(dialect: str, name: str, kind: str = "int") -> TableValuedAlias:
+    """A list given as one parameter `name`, as a table with a column `value`: a fixed
+    statement for any number of values (json_each on SQLite, unnest on PostgreSQL)."""
+    if dialect == "postgresql":
+        array = ARRAY(BigInteger) if kind == "int" else ARRAY(Text)
+        return func.unnest(cast(bindparam(name), array)).table_valued("value").render_derived()
+    return func.json_each(bindparam(name)).table_valued("value")
+
+
+def id_in(column: ColumnElement[Any], dialect: str, name: str) -> ColumnElement[bool]:
+    """`column` is one of the ids of the list parameter `name`."""
+    return column.in_(select(values_of(dialect, name).c.value))
+
+
+def evidence_columns(table: FromClause, source: FromClause) -> list[ColumnElement[Any]]:
+    """api.documents.EVIDENCE_FIELDS of a fact row and its joined source."""
+    return [
+        source.c.slug,
+        source.c.title,
+        table.c.evidence_start,
+        table.c.evidence_end,
+        table.c.evidence_text,
+        table.c.sentence_start,
+        table.c.sentence_end,
+        table.c.sentence_text,
+    ]
+
+
+def date_columns(table: FromClause) -> list[ColumnElement[Any]]:
+    """api.documents.DATE_FIELDS."""
+    return [table.c.date_start, table.c.date_end, table.c.date_precision, table.c.date_text]
+
+
+def actor_ref_columns(actor: FromClause) -> list[ColumnElement[Any]]:
+    """api.documents.ACTOR_REF_FIELDS of a joined actor."""
+    return [actor.c.slug, actor.c.name, actor.c.kind]
+
+
+def event_ref_columns(event: FromClause) -> list[ColumnElement[Any]]:
+    """api.documents.EVENT_REF_FIELDS of a joined event."""
+    return [event.c.slug, event.c.kind, event.c.title]
+
+
+def prefixes_of(value: str) -> list[str]:
+    """Where to look for values close to one that matches nothing: its first letters, and the
+    first letters of each of its words (a bounded number of index ranges)."""
+    value = value.strip().lower()
+    words = [w for w in value.replace("-", " ").split() if w][:4]
+    return list(dict.fromkeys([value[:3], *(w[:3] for w in words)]))
+
+
+def closest(value: str, candidates: Sequence[str], n: int = 5) -> list[str]:
+    unique = list(dict.fromkeys(candidates))
+    close = difflib.get_close_matches(value, unique, n=n, cutoff=0.6)
+    close += [
+        c for c in unique if value and value in c.replace("-", " ").split() and c not in close
+    ]
+    return close[:n]
+
+
+# Related lists, as JSON built by the database ----------------------------------------------------
+
+JsonSpec = dict[str, "ColumnElement[Any] | JsonSpec"]
+
+
+def json_object(dialect: str, spec: JsonSpec) -> ColumnElement[Any]:
+    """A JSON object built by the database: {"slug": column, "actor": {...}}."""
+    arguments: list[ColumnElement[Any]] = []
+    for name, value in spec.items():
+        arguments.append(literal_column(f"'{name}'"))
+        arguments.append(json_object(dialect, value) if isinstance(value, dict) else value)
+    if dialect == "postgresql":
+        return func.json_build_object(*arguments)
+    return func.json_object(*arguments)
+
+
+def json_list(
+    dialect: str,
+    item: JsonSpec,
+    source: FromClause,
+    where: Sequence[ColumnElement[bool]],
+    order: Sequence[ColumnElement[Any]],
+    outer: FromClause,
+) -> ColumnElement[Any]:
+    """A JSON array of `item`, one per row of `source` that meets `where` (which refers to the
+    row of `outer`, the page), in `order`: the related rows of a page in the page's own
+    statement, rather than one more statement per kind of related row."""
+    element = json_object(dialect, item)
+    if dialect == "postgresql":
+        aggregated = func.json_agg(aggregate_order_by(element, *order))
+        return (
+            select(func.coalesce(aggregated, literal_column("'[]'::json")))
+            .select_from(source)
+            .where(*where)
+            .scalar_subquery()
+        )
+    rows = (
+        select(element.label("item"))
+        .select_from(source)
+        .where(*where)
+        .order_by(*order)
+        .correlate(outer)
+        .subquery()
+    )
+    # json(): the items keep their JSON type through the subquery, so they nest as objects.
+    return select(func.json_group_array(func.json(rows.c.item))).scalar_subquery()
+
+
+def evidence_json(table: FromClause, source: FromClause) -> JsonSpec:
+    """api.documents.evidence, built by the database."""
+    c = table.c
+    return {
+        "source": {"slug": source.c.slug, "title": source.c.title},
+        "start": c.evidence_start,
+        "end": c.evidence_end,
+        "text": c.evidence_text,
+        "sentence": {"start": c.sentence_start, "end": c.sentence_end, "text": c.sentence_text},
+    }
+
+
+def actor_ref_json(actor: FromClause) -> JsonSpec:
+    return {"slug": actor.c.slug, "name": actor.c.name, "kind": actor.c.kind}

@@ -1,50 +1,215 @@
-"""Events and meetings."""
+"""Events and meetings: who took part, in what role, and whom they were about."""
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import ColumnElement, FromClause, Select, bindparam, func, select
 
-from api.models import Event, Participant
-from api.queries.actors import resolve_actors
-from api.queries.common import not_found, search_condition, with_source
-from api.vocabulary import EventKind, ParticipantRole
+from api import documents
+from api.database import Reader
+from api.documents import Document
+from api.models import Actor, Event, Mention, Participant, Source, table_of
+from api.paging import Listing, PageRequest, PageResult, Walk, fetch_page
+from api.queries.actors import actor_ids
+from api.queries.common import (
+    DateRange,
+    actor_ref_json,
+    date_columns,
+    evidence_columns,
+    evidence_json,
+    json_list,
+)
+from api.queries.dates import date_branches, date_params
+from api.queries.filters import Bound, any_of, bind, slugs_to_ids
+from api.search import SearchQuery, condition, expand, has_many_hits, match_expression
 
-EVENT_OPTIONS = (selectinload(Event.participants).joinedload(Participant.actor),)
+EVENTS = table_of(Event)
+ACTORS = table_of(Actor)
+SOURCES = table_of(Source)
+PARTICIPANTS = table_of(Participant)
+MENTIONS = table_of(Mention)
 
 
-def events_query(
-    session: Session,
-    *,
-    kind: EventKind | None,
-    actor: str | None,
-    role: ParticipantRole | None,
-    location: str | None,
-    q: str | None,
-) -> Select[Any]:
-    query = select(Event).options(*EVENT_OPTIONS, with_source(Event))
-    if kind:
-        query = query.where(Event.kind == kind)
-    if actor or role:
-        taking_part = select(Participant.event_id)
-        if actor:
+@dataclass(frozen=True)
+class EventFilters:
+    kind: tuple[str, ...] = ()
+    dates: DateRange = field(default_factory=lambda: DateRange(None, None))
+    precision: tuple[str, ...] = ()
+    actor: tuple[str, ...] = ()
+    role: tuple[str, ...] = ()
+    about: tuple[str, ...] = ()
+    location: str | None = None
+    source: tuple[str, ...] = ()
+    q: str | None = None
+
+
+@dataclass(frozen=True)
+class EventShape:
+    kind: Bound = None
+    precision: Bound = None
+    actor: Bound = None
+    role: Bound = None
+    about: Bound = None
+    location: bool = False
+    source: Bound = None
+    search: str | None = None
+
+
+def conditions(dialect: str, shape: EventShape) -> list[ColumnElement[bool]]:
+    e = EVENTS.c
+    found: list[ColumnElement[bool]] = []
+    if shape.kind:
+        found.append(any_of(e.kind, dialect, "kind", shape.kind, "text"))
+    if shape.precision:
+        found.append(any_of(e.date_precision, dialect, "precision", shape.precision, "text"))
+    if shape.actor or shape.role:
+        taking_part = select(PARTICIPANTS.c.event_id)
+        if shape.actor:
             taking_part = taking_part.where(
-                Participant.actor_id.in_(resolve_actors(session, actor, "actor"))
+                any_of(PARTICIPANTS.c.actor_id, dialect, "actor", shape.actor)
             )
-        if role:
-            taking_part = taking_part.where(Participant.role == role)
-        query = query.where(Event.id.in_(taking_part))
-    if location:
-        query = query.where(func.lower(Event.location).contains(location.lower(), autoescape=True))
-    if q:
-        query = query.where(search_condition(session, Event, q))
-    return query
+        if shape.role:
+            taking_part = taking_part.where(
+                any_of(PARTICIPANTS.c.role, dialect, "role", shape.role, "text")
+            )
+        found.append(e.id.in_(taking_part))
+    if shape.about:
+        about = select(MENTIONS.c.event_id).where(
+            any_of(MENTIONS.c.actor_id, dialect, "about", shape.about)
+        )
+        found.append(e.id.in_(about))
+    if shape.location:
+        found.append(func.lower(e.location).contains(bindparam("location"), escape="/"))
+    if shape.source:
+        found.append(any_of(e.source_id, dialect, "source", shape.source))
+    if shape.search:
+        found.append(condition(dialect, "events", shape.search == "many"))
+    return found
 
 
-def get_event(session: Session, slug: str) -> Event:
-    event = session.scalar(
-        select(Event).where(Event.slug == slug).options(*EVENT_OPTIONS, with_source(Event))
-    )
-    if event is None:
-        raise not_found("event", slug, "/events")
-    return event
+async def bind_filters(reader: Reader, filters: EventFilters, params: dict[str, Any]) -> EventShape:
+    shape: dict[str, Any] = {}
+    if filters.kind:
+        shape["kind"] = bind(params, "kind", filters.kind)
+    if filters.precision:
+        shape["precision"] = bind(params, "precision", filters.precision)
+    if filters.actor:
+        shape["actor"] = bind(params, "actor", await actor_ids(reader, filters.actor, "actor"))
+    if filters.role:
+        shape["role"] = bind(params, "role", filters.role)
+    if filters.about:
+        shape["about"] = bind(params, "about", await actor_ids(reader, filters.about, "about"))
+    if filters.location:
+        # `%` and `_` match themselves, not any characters.
+        escaped = filters.location.lower().replace("/", "//").replace("%", "/%").replace("_", "/_")
+        params["location"] = escaped
+        shape["location"] = True
+    if filters.source:
+        ids = await slugs_to_ids(reader, SOURCES, filters.source, "source", "/sources")
+        shape["source"] = bind(params, "source", ids)
+    if filters.q:
+        query = await expand(reader, SearchQuery.parse(filters.q))
+        params["q_match"] = match_expression(reader.dialect, query)
+        many = await has_many_hits(reader, "events", params["q_match"])
+        shape["search"] = "many" if many else "few"
+    params.update(date_params(filters.dates))
+    return EventShape(**shape)
+
+
+def event_rows(dialect: str) -> Callable[[FromClause], Select[Any]]:
+    """EVENT_FIELDS of the events of a page (`page.c.id`), then their participants with their
+    roles and the actors they are about (JSON lists built by the database)."""
+
+    def rows(page: FromClause) -> Select[Any]:
+        e = EVENTS.c
+        return (
+            select(
+                e.id,
+                e.slug,
+                e.kind,
+                e.title,
+                e.description,
+                e.location,
+                e.outcome,
+                e.votes_for,
+                e.votes_against,
+                e.abstentions,
+                e.hostages_freed,
+                e.casualties,
+                *date_columns(EVENTS),
+                *evidence_columns(EVENTS, SOURCES),
+                *_related(dialect),
+            )
+            .select_from(page)
+            .join(EVENTS, e.id == page.c.id)
+            .join(SOURCES, SOURCES.c.id == e.source_id)
+        )
+
+    return rows
+
+
+def _related(dialect: str) -> list[ColumnElement[Any]]:
+    lists = []
+    for table, column, order in (
+        (PARTICIPANTS, PARTICIPANTS.c.event_id, [PARTICIPANTS.c.id]),
+        (MENTIONS, MENTIONS.c.event_id, [MENTIONS.c.evidence_start, MENTIONS.c.id]),
+    ):
+        actor = ACTORS.alias(f"{table.name}_actor")
+        source = SOURCES.alias(f"{table.name}_source")
+        lists.append(
+            json_list(
+                dialect,
+                {
+                    "actor": actor_ref_json(actor),
+                    "role": table.c.role,
+                    "evidence": evidence_json(table, source),
+                },
+                table.join(actor, actor.c.id == table.c.actor_id).join(
+                    source, source.c.id == table.c.source_id
+                ),
+                [column == EVENTS.c.id],
+                order,
+                EVENTS,
+            )
+        )
+    return lists
+
+
+@cache
+def _listing(dialect: str, shape: EventShape, has_from: bool, has_to: bool) -> Listing:
+    e = EVENTS.c
+    walks = [
+        Walk(select(e.id).where(*conditions(dialect, shape), *branch), (e.sort_date, e.id))
+        for branch in date_branches(EVENTS, has_from, has_to)
+    ]
+    return Listing(walks, event_rows(dialect))
+
+
+async def event_page(
+    reader: Reader, filters: EventFilters, page: PageRequest
+) -> tuple[PageResult, list[Document]]:
+    params: dict[str, Any] = {}
+    shape = await bind_filters(reader, filters, params)
+    dates = filters.dates
+    listing = _listing(reader.dialect, shape, dates.start is not None, dates.end is not None)
+    result = await fetch_page(reader, listing, page, **params)
+    return result, [event_document(row) for row in result.rows]
+
+
+def event_document(row: Any) -> Document:
+    width = len(documents.EVENT_FIELDS)
+    participants, about = (documents.parsed_list(value) for value in row[width : width + 2])
+    return documents.event(row, participants, about)
+
+
+@cache
+def _one_event(dialect: str) -> Select[Any]:
+    found = select(EVENTS.c.id).where(EVENTS.c.slug == bindparam("slug"))
+    return event_rows(dialect)(found.subquery("page"))
+
+
+async def event_detail(reader: Reader, slug: str) -> Document | None:
+    rows = await reader.rows(_one_event(reader.dialect), slug=slug)
+    return event_document(rows[0]) if rows else None

@@ -1,60 +1,271 @@
-"""Statements: who said what."""
+"""Statements: who said what, and what it is about."""
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import ColumnElement, FromClause, Select, bindparam, select, union_all
 
-from api.models import Actor, Event, Statement, Term, statement_terms
-from api.queries.actors import resolve_actors
-from api.queries.common import not_found, one_id, search_condition, with_source
+from api import documents
+from api.database import Reader
+from api.documents import Document
+from api.models import (
+    Actor,
+    Event,
+    Mention,
+    Source,
+    Statement,
+    Term,
+    statement_terms,
+    table_of,
+)
+from api.paging import Listing, PageRequest, PageResult, Walk, fetch_page
+from api.queries.actors import actor_ids
+from api.queries.common import (
+    DateRange,
+    actor_ref_columns,
+    actor_ref_json,
+    date_columns,
+    event_ref_columns,
+    evidence_columns,
+    evidence_json,
+    json_list,
+)
+from api.queries.dates import date_branches, date_params
+from api.queries.filters import Bound, any_of, bind, slugs_to_ids
+from api.search import SearchQuery, condition, expand, has_many_hits, match_expression
 from api.vocabulary import ActorKind, StatementMode
 
-STATEMENT_OPTIONS = (
-    joinedload(Statement.speaker),
-    joinedload(Statement.event),
-    selectinload(Statement.terms),
-)
+STATEMENTS = table_of(Statement)
+ACTORS = table_of(Actor)
+EVENTS = table_of(Event)
+SOURCES = table_of(Source)
+MENTIONS = table_of(Mention)
+TERMS = table_of(Term)
 
 
-def statements_query(
-    session: Session,
-    *,
-    speaker: str | None,
-    direct: bool | None,
-    event: str | None,
-    term: str | None,
-    anonymous: bool | None,
-    q: str | None,
-) -> Select[Any]:
-    query = select(Statement).options(*STATEMENT_OPTIONS, with_source(Statement))
-    if speaker:
-        query = query.where(Statement.speaker_id.in_(resolve_actors(session, speaker, "speaker")))
-    if direct is not None:
-        query = query.where(
-            Statement.mode == (StatementMode.direct if direct else StatementMode.reported)
+@dataclass(frozen=True)
+class StatementFilters:
+    speaker: tuple[str, ...] = ()
+    about: tuple[str, ...] = ()
+    dates: DateRange = field(default_factory=lambda: DateRange(None, None))
+    precision: tuple[str, ...] = ()
+    direct: bool | None = None
+    event: tuple[str, ...] = ()
+    term: tuple[str, ...] = ()
+    anonymous: bool | None = None
+    source: tuple[str, ...] = ()
+    q: str | None = None
+
+
+@dataclass(frozen=True)
+class StatementShape:
+    """Which filters a question has (and how many values each): one Listing per shape."""
+
+    speaker: Bound = None
+    about: Bound = None
+    precision: Bound = None
+    direct: bool | None = None
+    event: Bound = None
+    term: Bound = None
+    anonymous: bool | None = None
+    source: Bound = None
+    search: str | None = None  # None, "few" or "many" matches (see api.search)
+
+
+def conditions(dialect: str, shape: StatementShape) -> list[ColumnElement[bool]]:
+    """The filters of a shape on the statements table (binding :speaker, :about…)."""
+    s = STATEMENTS.c
+    found: list[ColumnElement[bool]] = []
+    if shape.speaker:
+        found.append(any_of(s.speaker_id, dialect, "speaker", shape.speaker))
+    if shape.about:
+        about = select(MENTIONS.c.statement_id).where(
+            any_of(MENTIONS.c.actor_id, dialect, "about", shape.about)
         )
-    if event:
-        query = query.where(Statement.event_id == one_id(session, Event, event, "event", "/events"))
-    if term:
-        term_id = one_id(session, Term, term, "term", "/terms")
-        about = select(statement_terms.c.statement_id).where(statement_terms.c.term_id == term_id)
-        query = query.where(Statement.id.in_(about))
-    if anonymous is not None:
-        anonymous_sources = select(Actor.id).where(Actor.kind == ActorKind.anonymous_source)
-        in_anonymous = Statement.speaker_id.in_(anonymous_sources)
-        query = query.where(in_anonymous if anonymous else ~in_anonymous)
-    if q:
-        query = query.where(search_condition(session, Statement, q))
-    return query
+        found.append(s.id.in_(about))
+    if shape.precision:
+        found.append(any_of(s.date_precision, dialect, "precision", shape.precision, "text"))
+    if shape.direct is not None:
+        found.append(s.mode == (StatementMode.direct if shape.direct else StatementMode.reported))
+    if shape.event:
+        found.append(any_of(s.event_id, dialect, "event", shape.event))
+    if shape.term:
+        about_terms = select(statement_terms.c.statement_id).where(
+            any_of(statement_terms.c.term_id, dialect, "term", shape.term)
+        )
+        found.append(s.id.in_(about_terms))
+    if shape.anonymous is not None:
+        anonymous = select(ACTORS.c.id).where(ACTORS.c.kind == ActorKind.anonymous_source)
+        found.append(
+            s.speaker_id.in_(anonymous) if shape.anonymous else ~s.speaker_id.in_(anonymous)
+        )
+    if shape.source:
+        found.append(any_of(s.source_id, dialect, "source", shape.source))
+    if shape.search:
+        found.append(condition(dialect, "statements", shape.search == "many"))
+    return found
 
 
-def get_statement(session: Session, key: str) -> Statement:
-    is_id = key.isascii() and key.isdigit() and int(key) < 2**31  # else no id: look up a slug
-    by = Statement.id == int(key) if is_id else Statement.slug == key
-    statement = session.scalar(
-        select(Statement).where(by).options(*STATEMENT_OPTIONS, with_source(Statement))
+async def bind_filters(
+    reader: Reader, filters: StatementFilters, params: dict[str, Any]
+) -> StatementShape:
+    """Resolve the filters' names and slugs (422 for one that names nothing) into `params`."""
+    shape: dict[str, Any] = {}
+    if filters.speaker:
+        shape["speaker"] = bind(
+            params, "speaker", await actor_ids(reader, filters.speaker, "speaker")
+        )
+    if filters.about:
+        shape["about"] = bind(params, "about", await actor_ids(reader, filters.about, "about"))
+    if filters.precision:
+        shape["precision"] = bind(params, "precision", list(filters.precision))
+    for name, table, listing in (
+        ("event", EVENTS, "/events"),
+        ("term", TERMS, "/terms"),
+        ("source", SOURCES, "/sources"),
+    ):
+        values = getattr(filters, name)
+        if values:
+            shape[name] = bind(
+                params, name, await slugs_to_ids(reader, table, values, name, listing)
+            )
+    if filters.q:
+        query = await expand(reader, SearchQuery.parse(filters.q))
+        params["q_match"] = match_expression(reader.dialect, query)
+        many = await has_many_hits(reader, "statements", params["q_match"])
+        shape["search"] = "many" if many else "few"
+    params.update(date_params(filters.dates))
+    return StatementShape(direct=filters.direct, anonymous=filters.anonymous, **shape)
+
+
+def statement_rows(dialect: str) -> Callable[[FromClause], Select[Any]]:
+    """STATEMENT_FIELDS of the statements of a page (`page.c.id`), with their speaker, event and
+    source, then their terms, the actors they are about, and the statements of other sources
+    that report the same words (JSON lists built by the database)."""
+
+    def rows(page: FromClause) -> Select[Any]:
+        s = STATEMENTS
+        speaker = ACTORS.alias("speaker")
+        event = EVENTS.alias("event")
+        return (
+            select(
+                s.c.id,
+                s.c.slug,
+                s.c.text,
+                s.c.mode,
+                s.c.cue,
+                s.c.setting,
+                s.c.same_as,
+                *actor_ref_columns(speaker),
+                (speaker.c.kind == ActorKind.anonymous_source).label("anonymous"),
+                *event_ref_columns(event),
+                *date_columns(s),
+                *evidence_columns(s, SOURCES),
+                *_related(dialect),
+            )
+            .select_from(page)
+            .join(s, s.c.id == page.c.id)
+            .join(speaker, speaker.c.id == s.c.speaker_id)
+            .join(SOURCES, SOURCES.c.id == s.c.source_id)
+            .outerjoin(event, event.c.id == s.c.event_id)
+        )
+
+    return rows
+
+
+def _related(dialect: str) -> list[ColumnElement[Any]]:
+    s = STATEMENTS
+    mentioned = ACTORS.alias("mentioned")
+    mention_source = SOURCES.alias("mention_source")
+    other = STATEMENTS.alias("other")
+    other_source = SOURCES.alias("other_source")
+    terms = json_list(
+        dialect,
+        {"slug": TERMS.c.slug, "title": TERMS.c.title},
+        statement_terms.join(TERMS, TERMS.c.id == statement_terms.c.term_id),
+        [statement_terms.c.statement_id == s.c.id],
+        [TERMS.c.number, TERMS.c.id],
+        s,
     )
-    if statement is None:
-        raise not_found("statement", key, "/statements")
-    return statement
+    about = json_list(
+        dialect,
+        {
+            "actor": actor_ref_json(mentioned),
+            "role": MENTIONS.c.role,
+            "evidence": evidence_json(MENTIONS, mention_source),
+        },
+        MENTIONS.join(mentioned, mentioned.c.id == MENTIONS.c.actor_id).join(
+            mention_source, mention_source.c.id == MENTIONS.c.source_id
+        ),
+        [MENTIONS.c.statement_id == s.c.id],
+        [MENTIONS.c.evidence_start, MENTIONS.c.id],
+        s,
+    )
+    same_as = json_list(
+        dialect,
+        {
+            "id": other.c.id,
+            "slug": other.c.slug,
+            "source": {"slug": other_source.c.slug, "title": other_source.c.title},
+        },
+        other.join(other_source, other_source.c.id == other.c.source_id),
+        [other.c.id.in_(_same_words(s)), other.c.id != s.c.id],
+        [other.c.id],
+        s,
+    )
+    return [terms, about, same_as]
+
+
+def _same_words(s: FromClause) -> Any:
+    """The ids of the statements linked to `s` by `same_as`, either way: two index lookups
+    (an OR of the two would read every statement)."""
+    target = STATEMENTS.alias("target")
+    linked = STATEMENTS.alias("linked")
+    return union_all(
+        select(target.c.id).where(target.c.slug == s.c.same_as).correlate(s),
+        select(linked.c.id).where(linked.c.same_as == s.c.slug).correlate(s),
+    )
+
+
+@cache
+def _listing(dialect: str, shape: StatementShape, has_from: bool, has_to: bool) -> Listing:
+    s = STATEMENTS.c
+    walks = [
+        Walk(select(s.id).where(*conditions(dialect, shape), *branch), (s.sort_date, s.id))
+        for branch in date_branches(STATEMENTS, has_from, has_to)
+    ]
+    return Listing(walks, statement_rows(dialect))
+
+
+async def statement_page(
+    reader: Reader, filters: StatementFilters, page: PageRequest
+) -> tuple[PageResult, list[Document]]:
+    params: dict[str, Any] = {}
+    shape = await bind_filters(reader, filters, params)
+    dates = filters.dates
+    listing = _listing(reader.dialect, shape, dates.start is not None, dates.end is not None)
+    result = await fetch_page(reader, listing, page, **params)
+    return result, [statement_document(row) for row in result.rows]
+
+
+def statement_document(row: Any) -> Document:
+    width = len(documents.STATEMENT_FIELDS)
+    terms, about, same_as = (documents.parsed_list(value) for value in row[width : width + 3])
+    return documents.statement(row, terms, about, same_as)
+
+
+@cache
+def _one_statement(dialect: str, by_id: bool) -> Select[Any]:
+    s = STATEMENTS.c
+    found = select(s.id).where(s.id == bindparam("id") if by_id else s.slug == bindparam("slug"))
+    return statement_rows(dialect)(found.subquery("page"))
+
+
+async def statement_detail(reader: Reader, key: str) -> Document | None:
+    """A statement by id, or by slug."""
+    by_id = key.isascii() and key.isdigit() and int(key) < 2**31  # else no id: look up a slug
+    params = {"id": int(key)} if by_id else {"slug": key}
+    rows = await reader.rows(_one_statement(reader.dialect, by_id), **params)
+    return statement_document(rows[0]) if rows else None

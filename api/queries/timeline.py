@@ -1,114 +1,118 @@
 """The timeline: events and statements in one chronological list."""
 
+from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, literal, select, tuple_, union_all
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, select
 
-from api.models import Event, Participant, Statement
-from api.pagination import COUNT_LIMIT, PageRequest, PageResult, count, decode_cursor, encode_cursor
-from api.params import DateRange
-from api.queries.actors import resolve_actors
-from api.queries.common import with_source
-from api.queries.dates import date_branches
-from api.queries.events import EVENT_OPTIONS
-from api.queries.statements import STATEMENT_OPTIONS
+from api.database import Reader
+from api.documents import Document
+from api.models import Event, Participant, Statement, table_of
+from api.paging import Listing, PageRequest, PageResult, Walk, fetch_page
+from api.queries import events, statements
+from api.queries.actors import actor_ids
+from api.queries.common import DateRange, id_in
+from api.queries.dates import date_branches, date_params
+from api.queries.filters import Bound, any_of, bind, slugs_to_ids
 
 EVENT, STATEMENT = 0, 1  # on the same day, events come before what was said about them
+EVENTS = table_of(Event)
+STATEMENTS = table_of(Statement)
+PARTICIPANTS = table_of(Participant)
 
 
-def timeline_page(
-    session: Session, dates: DateRange, actor: str | None, page: PageRequest, sort: str
-) -> PageResult[Event | Statement]:
-    """Events and statements in one chronological list, sorted by (date, kind, id).
+@dataclass(frozen=True)
+class TimelineFilters:
+    actor: tuple[str, ...] = ()
+    about: tuple[str, ...] = ()
+    dates: DateRange = field(default_factory=lambda: DateRange(None, None))
+    precision: tuple[str, ...] = ()
+    source: tuple[str, ...] = ()
 
-    Each list (and each of its date branches) is paged on its own index first (ORDER BY … LIMIT
-    inside each), so a page costs a few short index walks and a merge of at most
-    limit + 1 keys from each, however many facts the actor has.
-    """
-    descending = sort.startswith("-")
-    after = None
-    if page.cursor:
-        after = decode_cursor(page.cursor, sort, (Event.sort_date, Event.id, Event.id))
-    branches: list[Select[Any]] = []
-    total, total_exact = 0, True
-    ids = resolve_actors(session, actor, "actor") if actor else None
-    walks = [
-        (kind, model, conditions)
-        for kind, model in ((EVENT, Event), (STATEMENT, Statement))
-        for conditions in date_branches(model, dates)
-    ]
-    for kind, model, conditions in walks:
-        columns = (
-            literal(kind).label("kind"),
-            model.id.label("id"),
-            model.sort_date.label("sort_date"),
-        )
-        branch = select(*columns).where(*conditions)
-        if ids is not None and model is Event:
-            branch = branch.where(
-                Event.id.in_(select(Participant.event_id).where(Participant.actor_id.in_(ids)))
-            )
-        if ids is not None and model is Statement:
-            branch = branch.where(Statement.speaker_id.in_(ids))
-        counted, exact = count(session, branch)
-        total, total_exact = total + counted, total_exact and exact
-        if after is not None:
-            branch = branch.where(_after_in_branch(model, kind, after, descending))
-        order = (model.sort_date, model.id)
-        branch = branch.order_by(*(c.desc() if descending else c for c in order)).limit(
-            page.limit + 1
-        )
-        branches.append(select(branch.subquery()))
-    merged = union_all(*branches).subquery("timeline")
-    key = (merged.c.sort_date, merged.c.kind, merged.c.id)
-    rows = session.execute(
-        select(*key).order_by(*(c.desc() if descending else c for c in key)).limit(page.limit + 1)
-    ).all()
-    served = [(kind, row_id) for _, kind, row_id in rows[: page.limit]]
-    next_cursor = None
-    if len(rows) > page.limit:
-        next_cursor = encode_cursor(sort, tuple(rows[page.limit - 1]))
-    return PageResult(
-        _load_timeline(session, served), min(total, COUNT_LIMIT), total_exact, next_cursor
+
+@dataclass(frozen=True)
+class TimelineShape:
+    actor: Bound = None
+    about: Bound = None
+    precision: Bound = None
+    source: Bound = None
+
+
+@cache
+def _listing(dialect: str, shape: TimelineShape, has_from: bool, has_to: bool) -> Listing:
+    """Keys of both lists, each walked on its own index: (date, kind, id)."""
+    event_shape = events.EventShape(
+        about=shape.about, precision=shape.precision, source=shape.source
     )
-
-
-def _after_in_branch(
-    model: Any, kind: int, after: list[Any], descending: bool
-) -> ColumnElement[bool]:
-    """The rows of one branch that sort after the cursor (date, kind, id) of the merged list."""
-    day, cursor_kind, cursor_id = after
-    if kind == cursor_kind:
-        key, last = (
-            tuple_(model.sort_date, model.id),
-            tuple_(literal(day, type_=model.sort_date.type), literal(cursor_id)),
+    event_conditions = events.conditions(dialect, event_shape)
+    if shape.actor:
+        taking_part = select(PARTICIPANTS.c.event_id).where(
+            any_of(PARTICIPANTS.c.actor_id, dialect, "actor", shape.actor)
         )
-        return key < last if descending else key > last
-    later_on_same_day = (kind > cursor_kind) != descending
-    condition: ColumnElement[bool]
-    if descending:
-        condition = model.sort_date <= day if later_on_same_day else model.sort_date < day
-    else:
-        condition = model.sort_date >= day if later_on_same_day else model.sort_date > day
-    return condition
+        event_conditions.append(EVENTS.c.id.in_(taking_part))
+    statement_shape = statements.StatementShape(
+        speaker=shape.actor, about=shape.about, precision=shape.precision, source=shape.source
+    )
+    # The actor's statements: the speaker filter binds :speaker, here the same ids as :actor.
+    statement_conditions = statements.conditions(dialect, statement_shape)
+    walks = []
+    for kind, table, found in (
+        (EVENT, EVENTS, event_conditions),
+        (STATEMENT, STATEMENTS, statement_conditions),
+    ):
+        for branch in date_branches(table, has_from, has_to):
+            keys = select(table.c.id).where(*found, *branch)
+            walks.append(Walk(keys, (table.c.sort_date, kind, table.c.id)))
+    return Listing(walks)
 
 
-def _load_timeline(session: Session, keys: list[tuple[int, int]]) -> list[Event | Statement]:
-    event_ids = [i for kind, i in keys if kind == EVENT]
-    statement_ids = [i for kind, i in keys if kind == STATEMENT]
-    events = {
-        e.id: e
-        for e in session.scalars(
-            select(Event).where(Event.id.in_(event_ids)).options(*EVENT_OPTIONS, with_source(Event))
-        )
-    }
-    statements = {
-        s.id: s
-        for s in session.scalars(
-            select(Statement)
-            .where(Statement.id.in_(statement_ids))
-            .options(*STATEMENT_OPTIONS, with_source(Statement))
-        )
-    }
-    return [events[i] if kind == EVENT else statements[i] for kind, i in keys]
+@cache
+def _events_by_id(dialect: str) -> Select[Any]:
+    found = select(EVENTS.c.id).where(id_in(EVENTS.c.id, dialect, "ids"))
+    return events.event_rows(dialect)(found.subquery("page"))
+
+
+@cache
+def _statements_by_id(dialect: str) -> Select[Any]:
+    found = select(STATEMENTS.c.id).where(id_in(STATEMENTS.c.id, dialect, "ids"))
+    return statements.statement_rows(dialect)(found.subquery("page"))
+
+
+async def timeline_page(
+    reader: Reader, filters: TimelineFilters, page: PageRequest
+) -> tuple[PageResult, list[Document]]:
+    """Events and statements in one list sorted by (date, kind, id): each list (and each of its
+    date branches) is paged on its own index, the keys are merged, then the page's events and
+    statements are read by id, all in the request's one snapshot."""
+    params: dict[str, Any] = {}
+    shape: dict[str, Any] = {}
+    if filters.actor:
+        ids = await actor_ids(reader, filters.actor, "actor")
+        shape["actor"] = bind(params, "actor", ids)
+        bind(params, "speaker", ids)
+    if filters.about:
+        shape["about"] = bind(params, "about", await actor_ids(reader, filters.about, "about"))
+    if filters.precision:
+        shape["precision"] = bind(params, "precision", filters.precision)
+    if filters.source:
+        ids = await slugs_to_ids(reader, statements.SOURCES, filters.source, "source", "/sources")
+        shape["source"] = bind(params, "source", ids)
+    params.update(date_params(filters.dates))
+    dates = filters.dates
+    listing = _listing(
+        reader.dialect, TimelineShape(**shape), dates.start is not None, dates.end is not None
+    )
+    result = await fetch_page(reader, listing, page, **params)
+    keys = [(row[2], row[3]) for row in result.rows]  # (kind, id) of each row: id, date, kind, id
+    found: dict[tuple[int, int], Document] = {}
+    for kind, statement, convert, name in (
+        (EVENT, _events_by_id, events.event_document, "event"),
+        (STATEMENT, _statements_by_id, statements.statement_document, "statement"),
+    ):
+        ids = [row_id for row_kind, row_id in keys if row_kind == kind]
+        if ids:
+            for row in await reader.rows(statement(reader.dialect), ids=ids):
+                fact = convert(row)
+                found[(kind, row[0])] = {"type": name, "date": fact["date"], name: fact}
+    return result, [found[key] for key in keys]

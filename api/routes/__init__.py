@@ -1,6 +1,16 @@
 """One router per resource; ROUTERS is the order they appear in the docs."""
 
-from api.routes import actors, events, health, positions, proposals, sources, statements, timeline
+from api.routes import (
+    actors,
+    events,
+    health,
+    positions,
+    problems,
+    proposals,
+    sources,
+    statements,
+    timeline,
+)
 
 ROUTERS = [
     actors.router,
@@ -11,4 +21,5 @@ ROUTERS = [
     timeline.router,
     sources.router,
     health.router,
+    problems.router,
 ]

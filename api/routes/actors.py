@@ -1,65 +1,61 @@
-from typing import Annotated
+from urllib.parse import quote
 
-from fastapi import Path, Query, Request, Response
+from fastapi import Request, Response
+from fastapi.responses import RedirectResponse
 
-from api import queries, schemas
-from api.errors import NOT_FOUND_RESPONSE
-from api.models import Actor
-from api.pagination import paginate
-from api.params import FormatParam, Paging, actor_param
-from api.responses import CSV_RESPONSE, render, render_page
-from api.routes.common import SessionDep, resource_router
-from api.vocabulary import ActorKind
+from api import schemas
+from api.errors import NotFound
+from api.params import actor_filters, fixed_paging, slug_path
+from api.queries.actors import actor_detail, actor_page, canonical_slug
+from api.responses import document_response
+from api.routes.common import DatabaseDep, add_list_endpoints, detail_responses, resource_router
 
 router = resource_router("actors")
 
-
-@router.get(
+add_list_endpoints(
+    router,
     "/actors",
-    response_model=schemas.Page[schemas.Actor],
-    responses=CSV_RESPONSE,
+    name="actors",
+    page_model=schemas.ActorPage,
+    csv_example="slug,name,kind,titles,affiliation.slug,description\r\n"
+    "antony-blinken,Antony Blinken,person,Secretary of State,united-states,"
+    "U.S. secretary of state.\r\n",
+    filters=actor_filters,
+    paging=fixed_paging,
+    read=lambda reader, filters, page: actor_page(reader, filters, page),
     summary="Actors: people, states, organizations, groups and anonymous sources",
+    description="Sorted by name (ignoring case and accents). `affiliation=united-states` lists "
+    "the U.S. officials and bodies.",
 )
-def list_actors(
-    request: Request,
-    session: SessionDep,
-    page: Paging,
-    q: Annotated[
-        str | None,
-        Query(
-            min_length=1,
-            max_length=200,
-            description="Part of a name or alias, in any case, with or without accents.",
-            examples=["sisi"],
-        ),
-    ] = None,
-    kind: Annotated[
-        ActorKind | None, Query(description="Kind of actor.", examples=["anonymous_source"])
-    ] = None,
-    affiliation: Annotated[
-        str | None, actor_param("affiliation", "Actors affiliated with this one.")
-    ] = None,
-    output_format: FormatParam = None,
-) -> Response:
-    """Sorted by name (ignoring case and accents). `affiliation=united-states` lists the U.S.
-    officials and bodies."""
-    query = queries.actors_query(session, q, kind, affiliation)
-    result = paginate(session, query, (Actor.name_key, Actor.id), page, "name")
-    return render_page(request, result, page.limit, schemas.actor, output_format)
 
 
 @router.get(
     "/actors/{slug}",
-    response_model=schemas.Actor,
-    responses={**CSV_RESPONSE, **NOT_FOUND_RESPONSE},
-    summary="One actor, with aliases, affiliation and how many statements, events and positions",
+    response_model=schemas.ActorDetail,
+    responses={
+        **detail_responses(),
+        308: {
+            "description": "The path names the actor by a name or an alias: `Location` is the "
+            "actor's path, by its slug (`/actors/blinken` → `/actors/antony-blinken`).",
+            "headers": {"Location": {"schema": {"type": "string"}}},
+        },
+    },
+    summary="One actor, with its aliases and how many statements, events, positions and "
+    "mentions it has",
 )
-def get_actor(
+async def get_actor(
     request: Request,
-    session: SessionDep,
-    slug: Annotated[str, Path(description="The actor's slug.", examples=["antony-blinken"])],
-    output_format: FormatParam = None,
+    db: DatabaseDep,
+    slug: str = slug_path("The actor's slug (a name or an alias redirects to it).", "hamas"),
 ) -> Response:
-    actor = queries.get_actor(session, slug)
-    counts = schemas.ActorCounts(**queries.actor_counts(session, actor.id))
-    return render(request, schemas.actor(actor, counts), output_format)
+    found = await db.read(lambda reader: actor_detail(reader, slug))
+    if found is not None:
+        return document_response(request, found)
+    canonical, suggestions = await db.read(lambda reader: canonical_slug(reader, slug))
+    if canonical is not None:
+        target = f"/actors/{quote(canonical)}" + (
+            f"?{request.url.query}" if request.url.query else ""
+        )
+        return RedirectResponse(target, status_code=308)
+    hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else " See /actors."
+    raise NotFound(f"No actor is called {slug!r}.{hint}", suggestions=suggestions)

@@ -1,15 +1,49 @@
-"""What every resource router shares: the session, the parameter check and the error docs."""
+"""What every resource router shares: the database, the parameter check, the error docs, and
+the two endpoints of every list (JSON, and the same question as a CSV file)."""
 
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import BaseModel
 
-from api.db import get_session
-from api.errors import ERROR_RESPONSES
+from api.database import Database, Reader
+from api.documents import Document
+from api.errors import ERROR_RESPONSES, NOT_FOUND_RESPONSE
+from api.paging import PageRequest, PageResult
 from api.params import refuse_unknown_parameters
+from api.responses import csv_response, page_response
 
-SessionDep = Annotated[Session, Depends(get_session)]
+PageRead = Callable[[Reader, Any, PageRequest], Awaitable[tuple[PageResult, list[Document]]]]
+
+
+async def database(request: Request) -> Database:
+    """The one database dependency: reads go through `Database.read` (api.database)."""
+    found: Database = request.app.state.database
+    return found
+
+
+DatabaseDep = Annotated[Database, Depends(database)]
+
+PAGE_HEADERS = {
+    "ETag": {
+        "description": "A hash of the body: send it as If-None-Match.",
+        "schema": {"type": "string"},
+    },
+    "Link": {
+        "description": 'The `next`, `prev` and `first` pages: `<url>; rel="next"`.',
+        "schema": {"type": "string"},
+    },
+    "Cache-Control": {"description": "`public, max-age=60`.", "schema": {"type": "string"}},
+}
+DETAIL_HEADERS = {name: PAGE_HEADERS[name] for name in ("ETag", "Cache-Control")}
+CSV_HEADERS = {
+    **PAGE_HEADERS,
+    "Content-Disposition": {
+        "description": 'A file name for the download: `attachment; filename="statements.csv"`.',
+        "schema": {"type": "string"},
+    },
+}
 
 
 def resource_router(tag: str) -> APIRouter:
@@ -17,4 +51,64 @@ def resource_router(tag: str) -> APIRouter:
         tags=[tag],
         dependencies=[Depends(refuse_unknown_parameters)],
         responses=ERROR_RESPONSES,
+    )
+
+
+def detail_responses() -> dict[int | str, dict[str, Any]]:
+    return {200: {"headers": DETAIL_HEADERS}, **NOT_FOUND_RESPONSE}
+
+
+def add_list_endpoints(
+    router: APIRouter,
+    path: str,
+    *,
+    name: str,
+    page_model: type[BaseModel],
+    csv_example: str,
+    filters: Callable[..., Awaitable[Any]],
+    paging: Callable[..., Awaitable[PageRequest]],
+    read: PageRead,
+    summary: str,
+    description: str = "",
+) -> None:
+    """`GET path` (a JSON page) and `GET path.csv` (the same items as a spreadsheet), with the
+    same filters and paging."""
+    Filters = Annotated[Any, Depends(filters)]
+    Paging = Annotated[PageRequest, Depends(paging)]
+
+    async def json_page(
+        request: Request, db: DatabaseDep, found: Filters, page: Paging
+    ) -> Response:
+        result, items = await db.read(lambda reader: read(reader, found, page))
+        return page_response(request, page, result, items)
+
+    async def csv_page(request: Request, db: DatabaseDep, found: Filters, page: Paging) -> Response:
+        result, items = await db.read(lambda reader: read(reader, found, page))
+        return csv_response(request, result, items)
+
+    router.add_api_route(
+        path,
+        json_page,
+        name=f"list_{name}",
+        summary=summary,
+        description=description,
+        response_model=page_model,
+        responses={200: {"headers": PAGE_HEADERS}},
+    )
+    router.add_api_route(
+        f"{path}.csv",
+        csv_page,
+        name=f"list_{name}_csv",
+        summary=f"{summary} (CSV)",
+        description=f"The items of `{path}` with the same filters, one row per item, as a "
+        "spreadsheet (UTF-8 with a BOM). Nested fields are flattened (`speaker.slug`), lists "
+        'joined with "; ". A longer list is cut at `limit`: follow the `Link` header.',
+        response_class=Response,
+        responses={
+            200: {
+                "description": "A CSV file.",
+                "content": {"text/csv": {"schema": {"type": "string"}, "example": csv_example}},
+                "headers": CSV_HEADERS,
+            }
+        },
     )

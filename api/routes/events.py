@@ -1,126 +1,60 @@
-from typing import Annotated
+from fastapi import Request, Response
 
-from fastapi import Path, Query, Request, Response
-
-from api import queries, schemas
-from api.errors import NOT_FOUND_RESPONSE
-from api.models import Event
-from api.pagination import paginate
-from api.params import Dates, FormatParam, Paging, SearchParam, SortByDate, actor_param
-from api.responses import CSV_RESPONSE, render, render_page
-from api.routes.common import SessionDep, resource_router
-from api.vocabulary import EventKind, ParticipantRole
+from api import schemas
+from api.errors import NotFound
+from api.params import date_paging, event_filters, meeting_filters, slug_path
+from api.queries.events import event_detail, event_page
+from api.responses import document_response
+from api.routes.common import DatabaseDep, add_list_endpoints, detail_responses, resource_router
 
 router = resource_router("events")
 
-ActorFilter = Annotated[
-    str | None, actor_param("actor", "Events this actor took part in (any role).")
-]
-RoleFilter = Annotated[
-    ParticipantRole | None,
-    Query(description="Participants' role; with `actor`, the actor's role.", examples=["host"]),
-]
-LocationFilter = Annotated[
-    str | None,
-    Query(
-        min_length=1,
-        max_length=200,
-        description="Part of the location, any case.",
-        examples=["Cairo"],
-    ),
-]
+EVENTS_CSV = (
+    "slug,kind,title,date.start,date.end,date.precision,location,participants\r\n"
+    "blinken-meets-sisi,meeting,Blinken meets Egyptian President Abdel Fatah El-Sisi in Cairo,"
+    '2024-06-10,2024-06-10,day,"Cairo, Egypt",antony-blinken (visitor); '
+    "abdel-fatah-el-sisi (host)\r\n"
+)
 
-
-def _list(
-    request: Request,
-    session: SessionDep,
-    page: Paging,
-    dates: Dates,
-    kind: EventKind | None,
-    actor: str | None,
-    role: ParticipantRole | None,
-    location: str | None,
-    q: str | None,
-    sort: str,
-    output_format: FormatParam,
-) -> Response:
-    query = queries.events_query(session, kind=kind, actor=actor, role=role, location=location, q=q)
-    branches = queries.date_branches(Event, dates)
-    result = paginate(session, query, (Event.sort_date, Event.id), page, sort, branches)
-    return render_page(request, result, page.limit, schemas.event, output_format)
-
-
-@router.get(
+add_list_endpoints(
+    router,
     "/events",
-    response_model=schemas.Page[schemas.Event],
-    responses=CSV_RESPONSE,
+    name="events",
+    page_model=schemas.EventPage,
+    csv_example=EVENTS_CSV,
+    filters=event_filters,
+    paging=date_paging,
+    read=event_page,
     summary="Events: meetings, votes, speeches, trips, raids, resignations, attacks, talks…",
+    description="In date order, each with its participants and their roles, and the actors "
+    "it is about.",
 )
-def list_events(
-    request: Request,
-    session: SessionDep,
-    page: Paging,
-    dates: Dates,
-    kind: Annotated[
-        EventKind | None, Query(description="Kind of event.", examples=["meeting"])
-    ] = None,
-    actor: ActorFilter = None,
-    role: RoleFilter = None,
-    location: LocationFilter = None,
-    q: SearchParam = None,
-    sort: SortByDate = "date",
-    output_format: FormatParam = None,
-) -> Response:
-    """In date order, each with its participants and their roles."""
-    return _list(request, session, page, dates, kind, actor, role, location, q, sort, output_format)
-
-
-@router.get(
+add_list_endpoints(
+    router,
     "/meetings",
-    response_model=schemas.Page[schemas.Event],
-    responses=CSV_RESPONSE,
+    name="meetings",
+    page_model=schemas.EventPage,
+    csv_example=EVENTS_CSV,
+    filters=meeting_filters,
+    paging=date_paging,
+    read=event_page,
     summary="Meetings: events of kind `meeting`, with the same filters",
+    description="Who met whom, where and when: `/meetings?location=cairo`.",
 )
-def list_meetings(
-    request: Request,
-    session: SessionDep,
-    page: Paging,
-    dates: Dates,
-    actor: ActorFilter = None,
-    role: RoleFilter = None,
-    location: LocationFilter = None,
-    q: SearchParam = None,
-    sort: SortByDate = "date",
-    output_format: FormatParam = None,
-) -> Response:
-    """Who met whom, where and when: `/meetings?location=cairo`."""
-    return _list(
-        request,
-        session,
-        page,
-        dates,
-        EventKind.meeting,
-        actor,
-        role,
-        location,
-        q,
-        sort,
-        output_format,
-    )
 
 
 @router.get(
     "/events/{slug}",
     response_model=schemas.Event,
-    responses={**CSV_RESPONSE, **NOT_FOUND_RESPONSE},
+    responses=detail_responses(),
     summary="One event with its participants and their roles",
 )
-def get_event(
+async def get_event(
     request: Request,
-    session: SessionDep,
-    slug: Annotated[
-        str, Path(description="The event's slug.", examples=["un-security-council-vote"])
-    ],
-    output_format: FormatParam = None,
+    db: DatabaseDep,
+    slug: str = slug_path("The event's slug.", "unsc-vote"),
 ) -> Response:
-    return render(request, schemas.event(queries.get_event(session, slug)), output_format)
+    found = await db.read(lambda reader: event_detail(reader, slug))
+    if found is None:
+        raise NotFound(f"No event is called {slug!r}. See /events for them all.")
+    return document_response(request, found)

@@ -1,70 +1,74 @@
-from typing import Annotated
+from fastapi import Request, Response
 
-from fastapi import Path, Query, Request, Response
-
-from api import queries, schemas
-from api.errors import NOT_FOUND_RESPONSE
-from api.models import Proposal, Term
-from api.pagination import paginate
-from api.params import FormatParam, Paging, ProposalFilter
-from api.responses import CSV_RESPONSE, render, render_page
-from api.routes.common import SessionDep, resource_router
-from api.vocabulary import TermKind
+from api import schemas
+from api.errors import NotFound
+from api.params import date_paging, fixed_paging, proposal_filters, slug_path, term_filters
+from api.queries.proposals import proposal_detail, proposal_page, term_detail, term_page
+from api.responses import document_response
+from api.routes.common import DatabaseDep, add_list_endpoints, detail_responses, resource_router
 
 router = resource_router("proposals")
 
-
-@router.get(
+add_list_endpoints(
+    router,
     "/proposals",
-    response_model=schemas.Page[schemas.Proposal],
-    responses=CSV_RESPONSE,
+    name="proposals",
+    page_model=schemas.ProposalPage,
+    csv_example="slug,title,status,proposed_by.slug,date.start,phases,terms\r\n"
+    "gaza-ceasefire-proposal,Three-part Gaza cease-fire and hostage-release proposal,"
+    "under_negotiation,joe-biden,2024-05-31,Six-week cease-fire; Permanent cease-fire; "
+    "Reconstruction,six-week-ceasefire; …\r\n",
+    filters=proposal_filters,
+    paging=date_paging,
+    read=proposal_page,
     summary="Proposals on the table, each with its phases and terms in order",
 )
-def list_proposals(
-    request: Request, session: SessionDep, page: Paging, output_format: FormatParam = None
-) -> Response:
-    result = paginate(
-        session, queries.proposals_query(), (Proposal.sort_date, Proposal.id), page, "date"
-    )
-    return render_page(request, result, page.limit, schemas.proposal, output_format)
 
 
 @router.get(
     "/proposals/{slug}",
     response_model=schemas.Proposal,
-    responses={**CSV_RESPONSE, **NOT_FOUND_RESPONSE},
+    responses=detail_responses(),
     summary="One proposal with its phases and terms in order",
 )
-def get_proposal(
+async def get_proposal(
     request: Request,
-    session: SessionDep,
-    slug: Annotated[
-        str, Path(description="The proposal's slug.", examples=["gaza-ceasefire-proposal"])
-    ],
-    output_format: FormatParam = None,
+    db: DatabaseDep,
+    slug: str = slug_path("The proposal's slug.", "gaza-ceasefire-proposal"),
 ) -> Response:
-    return render(request, schemas.proposal(queries.get_proposal(session, slug)), output_format)
+    found = await db.read(lambda reader: proposal_detail(reader, slug))
+    if found is None:
+        raise NotFound(f"No proposal is called {slug!r}. See /proposals for them all.")
+    return document_response(request, found)
+
+
+add_list_endpoints(
+    router,
+    "/terms",
+    name="terms",
+    page_model=schemas.TermPage,
+    csv_example="slug,proposal.slug,phase.number,number,kind,title,text\r\n"
+    "six-week-ceasefire,gaza-ceasefire-proposal,1,1,provision,Six-week cease-fire,"
+    "a six-week cease-fire\r\n",
+    filters=term_filters,
+    paging=fixed_paging,
+    read=term_page,
+    summary="Terms of proposals: provisions, conditions, assurances and demands, in order",
+)
 
 
 @router.get(
-    "/terms",
-    response_model=schemas.Page[schemas.Term],
-    responses=CSV_RESPONSE,
-    summary="Terms of proposals: provisions, conditions, assurances and demands, in order",
+    "/terms/{slug}",
+    response_model=schemas.Term,
+    responses=detail_responses(),
+    summary="One term of a proposal",
 )
-def list_terms(
+async def get_term(
     request: Request,
-    session: SessionDep,
-    page: Paging,
-    proposal: ProposalFilter = None,
-    phase: Annotated[
-        int | None, Query(ge=1, le=1000, description="Phase number.", examples=[1])
-    ] = None,
-    kind: Annotated[
-        TermKind | None, Query(description="Kind of term.", examples=["provision"])
-    ] = None,
-    output_format: FormatParam = None,
+    db: DatabaseDep,
+    slug: str = slug_path("The term's slug.", "permanent-ceasefire"),
 ) -> Response:
-    query = queries.terms_query(session, proposal, phase, kind)
-    result = paginate(session, query, (Term.proposal_id, Term.position, Term.id), page, "position")
-    return render_page(request, result, page.limit, schemas.term, output_format)
+    found = await db.read(lambda reader: term_detail(reader, slug))
+    if found is None:
+        raise NotFound(f"No term is called {slug!r}. See /terms for them all.")
+    return document_response(request, found)

@@ -1,46 +1,46 @@
-from typing import Annotated
+from fastapi import Request, Response
 
-from fastapi import Path, Request, Response
-from sqlalchemy import select
-
-from api import queries, schemas
-from api.errors import NOT_FOUND_RESPONSE
-from api.models import Source
-from api.pagination import paginate
-from api.params import FormatParam, Paging
-from api.responses import CSV_RESPONSE, render, render_page
-from api.routes.common import SessionDep, resource_router
+from api import schemas
+from api.errors import NotFound
+from api.params import date_paging, slug_path
+from api.queries.sources import source_detail, source_page
+from api.responses import document_response
+from api.routes.common import DatabaseDep, add_list_endpoints, detail_responses, resource_router
 
 router = resource_router("sources")
 
 
-@router.get(
+async def no_filters() -> None:
+    return None
+
+
+add_list_endpoints(
+    router,
     "/sources",
-    response_model=schemas.Page[schemas.Source],
-    responses=CSV_RESPONSE,
+    name="sources",
+    page_model=schemas.SourcePage,
+    csv_example="slug,title,publisher,published,length\r\n"
+    "wapo-2024-06-10-blinken,Blinken ramps up pressure on Hamas amid doubts about cease-fire "
+    "deal,The Washington Post,2024-06-10,9831\r\n",
+    filters=no_filters,
+    paging=date_paging,
+    read=lambda reader, _filters, page: source_page(reader, page),
     summary="The articles the facts come from",
 )
-def list_sources(
-    request: Request, session: SessionDep, page: Paging, output_format: FormatParam = None
-) -> Response:
-    result = paginate(session, select(Source), (Source.published, Source.id), page, "published")
-    return render_page(request, result, page.limit, schemas.source, output_format)
 
 
 @router.get(
     "/sources/{slug}",
-    response_model=schemas.Source,
-    responses={**CSV_RESPONSE, **NOT_FOUND_RESPONSE},
+    response_model=schemas.SourceDetail,
+    responses=detail_responses(),
     summary="One source with its full text (evidence offsets point into it)",
 )
-def get_source(
+async def get_source(
     request: Request,
-    session: SessionDep,
-    slug: Annotated[
-        str, Path(description="The source's slug.", examples=["wapo-2024-06-10-blinken"])
-    ],
-    output_format: FormatParam = None,
+    db: DatabaseDep,
+    slug: str = slug_path("The source's slug.", "wapo-2024-06-10-blinken"),
 ) -> Response:
-    return render(
-        request, schemas.source(queries.get_source(session, slug), with_text=True), output_format
-    )
+    found = await db.read(lambda reader: source_detail(reader, slug))
+    if found is None:
+        raise NotFound(f"No source is called {slug!r}. See /sources for them all.")
+    return document_response(request, found)

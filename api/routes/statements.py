@@ -1,92 +1,51 @@
 from typing import Annotated
 
-from fastapi import Path, Query, Request, Response
+from fastapi import Path, Request, Response
 
-from api import queries, schemas
-from api.errors import NOT_FOUND_RESPONSE
-from api.models import Statement
-from api.pagination import paginate
-from api.params import (
-    Dates,
-    FormatParam,
-    Paging,
-    SearchParam,
-    SortByDate,
-    TermFilter,
-    actor_param,
-    slug_param,
-)
-from api.responses import CSV_RESPONSE, render, render_page
-from api.routes.common import SessionDep, resource_router
+from api import schemas
+from api.errors import NotFound
+from api.params import date_paging, statement_filters
+from api.queries.statements import statement_detail, statement_page
+from api.responses import document_response
+from api.routes.common import DatabaseDep, add_list_endpoints, detail_responses, resource_router
 
 router = resource_router("statements")
 
-
-@router.get(
+add_list_endpoints(
+    router,
     "/statements",
-    response_model=schemas.Page[schemas.Statement],
-    responses=CSV_RESPONSE,
+    name="statements",
+    page_model=schemas.StatementPage,
+    csv_example="id,slug,speaker.slug,speaker.name,text,mode,date.start,evidence.text\r\n"
+    "12,blinken-press-hamas-to-say-yes,antony-blinken,Antony Blinken,"
+    '"If you want a cease-fire, press Hamas to say yes",direct,2024-06-10,…\r\n',
+    filters=statement_filters,
+    paging=date_paging,
+    read=statement_page,
     summary="Who said what: direct quotes and attributed claims, each with its source sentence",
+    description="In date order. `speaker=blinken`, `about=sinwar`, `q=written guarantee`, "
+    "`from=2024-06-10&to=2024-06-10`, `precision=day`.",
 )
-def list_statements(
-    request: Request,
-    session: SessionDep,
-    page: Paging,
-    dates: Dates,
-    speaker: Annotated[str | None, actor_param("speaker", "Statements by this actor.")] = None,
-    direct: Annotated[
-        bool | None,
-        Query(
-            description="`true`: verbatim quotes only; `false`: reported claims only.",
-            examples=[True],
-        ),
-    ] = None,
-    event: Annotated[
-        str | None, slug_param("Slug of the event it was said at.", "blinken-cairo-remarks")
-    ] = None,
-    term: TermFilter = None,
-    anonymous: Annotated[
-        bool | None,
-        Query(
-            description="`true`: only anonymous sources; `false`: only named speakers.",
-            examples=[True],
-        ),
-    ] = None,
-    q: SearchParam = None,
-    sort: SortByDate = "date",
-    output_format: FormatParam = None,
-) -> Response:
-    query = queries.statements_query(
-        session,
-        speaker=speaker,
-        direct=direct,
-        event=event,
-        term=term,
-        anonymous=anonymous,
-        q=q,
-    )
-    branches = queries.date_branches(Statement, dates)
-    result = paginate(session, query, (Statement.sort_date, Statement.id), page, sort, branches)
-    return render_page(request, result, page.limit, schemas.statement, output_format)
 
 
 @router.get(
     "/statements/{id}",
     response_model=schemas.Statement,
-    responses={**CSV_RESPONSE, **NOT_FOUND_RESPONSE},
+    responses=detail_responses(),
     summary="One statement, by id (or slug)",
 )
-def get_statement(
+async def get_statement(
     request: Request,
-    session: SessionDep,
-    statement_id: Annotated[
-        str,
-        Path(
-            alias="id", max_length=200, description="The statement's id or slug.", examples=["12"]
-        ),
+    db: DatabaseDep,
+    key: Annotated[
+        int | str,
+        Path(alias="id", description="The statement's id, or its slug.", examples=[12]),
     ],
-    output_format: FormatParam = None,
 ) -> Response:
-    return render(
-        request, schemas.statement(queries.get_statement(session, statement_id)), output_format
-    )
+    text = str(key)
+    if len(text) > 200:
+        raise NotFound(f"No statement is called {text[:40]!r}…. See /statements for them all.")
+    found = await db.read(lambda reader: statement_detail(reader, text))
+    if found is None:
+        raise NotFound(f"No statement is called {text!r}. See /statements for them all.")
+    return document_response(request, found)

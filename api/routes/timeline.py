@@ -1,44 +1,23 @@
-from typing import Annotated, Any
-
-from fastapi import Request, Response
-
-from api import queries, schemas
-from api.models import Event
-from api.params import Dates, FormatParam, Paging, SortByDate, actor_param
-from api.responses import CSV_RESPONSE, render_page
-from api.routes.common import SessionDep, resource_router
+from api import schemas
+from api.params import date_paging, timeline_filters
+from api.queries.timeline import timeline_page
+from api.routes.common import add_list_endpoints, resource_router
 
 router = resource_router("timeline")
 
-
-def _item(fact: Any) -> schemas.TimelineItem:
-    if isinstance(fact, Event):
-        event = schemas.event(fact)
-        return schemas.TimelineItem(type="event", date=event.date, event=event, statement=None)
-    statement = schemas.statement(fact)
-    return schemas.TimelineItem(
-        type="statement", date=statement.date, event=None, statement=statement
-    )
-
-
-@router.get(
+add_list_endpoints(
+    router,
     "/timeline",
-    response_model=schemas.Page[schemas.TimelineItem],
-    responses=CSV_RESPONSE,
+    name="timeline",
+    page_model=schemas.TimelinePage,
+    csv_example="type,date.start,date.end,date.precision,event.slug,event.title,statement.id,"
+    "statement.speaker.slug,statement.text\r\n"
+    "event,2024-06-10,2024-06-10,day,unsc-vote,U.N. Security Council adopts the cease-fire "
+    "resolution,,,\r\n",
+    filters=timeline_filters,
+    paging=date_paging,
+    read=timeline_page,
     summary="Events and statements in one chronological list",
+    description="On the same day, events come before statements. Each item has a `type` "
+    "(`event` or `statement`) and the fact under that name.",
 )
-def timeline(
-    request: Request,
-    session: SessionDep,
-    page: Paging,
-    dates: Dates,
-    actor: Annotated[
-        str | None,
-        actor_param("actor", "Events the actor took part in and statements the actor made."),
-    ] = None,
-    sort: SortByDate = "date",
-    output_format: FormatParam = None,
-) -> Response:
-    """On the same day, events come before statements."""
-    result = queries.timeline_page(session, dates, actor, page, sort)
-    return render_page(request, result, page.limit, _item, output_format)

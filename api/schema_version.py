@@ -1,21 +1,22 @@
-"""Running the Alembic migrations from code (`eventdb migrate`, `eventdb seed`, `/readyz`)."""
+"""The schema's version: Alembic's migrations run from code (`eventdb migrate`, `seed`, `serve`)."""
+
+from functools import cache
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine
 
+from api.database import exclusive_writer
 from api.settings import PROJECT_ROOT
-
-# Any fixed number works: concurrent `eventdb migrate` runs on PostgreSQL queue on it.
-MIGRATION_LOCK_KEY = 6_021_023
 
 
 def alembic_config() -> Config:
     return Config(toml_file=str(PROJECT_ROOT / "pyproject.toml"))
 
 
+@cache
 def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
@@ -25,12 +26,9 @@ def current_revision(connection: Connection) -> str | None:
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the schema to head; a no-op when it is there already."""
+    """Bring the schema to head; a no-op when it is there already. Concurrent runs queue."""
     config = alembic_config()
-    with engine.connect() as connection:
-        if engine.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
-            connection.commit()
+    with exclusive_writer(engine), engine.connect() as connection:
         try:
             if current_revision(connection) != head_revision():
                 config.attributes["connection"] = connection
@@ -38,8 +36,3 @@ def upgrade(engine: Engine) -> None:
             connection.commit()
         finally:
             connection.rollback()  # a failed migration must not hide its error behind this one
-            if engine.dialect.name == "postgresql":
-                connection.execute(
-                    text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY}
-                )
-                connection.commit()

@@ -1,0 +1,426 @@
+"""The one place that knows how to talk to SQLite and PostgreSQL.
+
+Two ways in:
+
+- `create_db_engine`: a synchronous SQLAlchemy engine, for the command line (migrate, seed,
+  synth, export) and the tests that write.
+- `Database.read`: how every request reads. A request's read is an `async` function of a
+  `Reader`; it runs in **one transaction, so it sees one snapshot of the data** (a seed that
+  commits meanwhile is seen whole or not at all), every statement within the deadline
+  (`EVENTDB_STATEMENT_TIMEOUT`).
+
+The request path runs SQL that SQLAlchemy Core compiled once per statement (`compiled`), on the
+driver itself: building and compiling a statement, and SQLAlchemy's result processing, cost more
+than the query on every request. PostgreSQL is read with psycopg's asyncio connections, so a
+query that waits (on a lock, or a slow plan) holds only its own request. SQLite has no such
+driver: a statement runs on the event loop, where a 0.1 ms query costs least (a thread pool would
+make every row step queue for the GIL), within a small budget (`LOOP_BUDGET`); one that outlasts
+it is stopped and run again in a worker thread, with the whole deadline, so that a slow query
+never holds the other requests for longer than the budget.
+"""
+
+import asyncio
+import fcntl
+import sqlite3
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Protocol, TypeVar
+
+import anyio.to_thread
+import orjson
+import psycopg
+import psycopg.errors
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
+
+T = TypeVar("T")
+Row = tuple[Any, ...]
+# Called with (sql, parameters) before a request's statement runs (tests and debugging).
+Listener = Callable[[str, dict[str, Any]], None]
+
+# Seconds a SQLite statement may hold the event loop before it moves to a worker thread.
+LOOP_BUDGET = 0.01
+# SQLite statements that outlast LOOP_BUDGET, worked on at once (each in a thread of its own).
+SLOW_THREADS = 4
+# SQLite's progress handler runs every this many virtual machine instructions (a few µs of work).
+PROGRESS_STEPS = 2_000
+# Idle connections kept for reuse, per process.
+IDLE_CONNECTIONS = 8
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be reached, or has no schema yet: the API answers 503."""
+
+
+class QueryTimeout(Exception):
+    """A statement ran past the deadline and was stopped: the API answers 503."""
+
+
+class ValueOutOfRange(Exception):
+    """A value of the request is outside what the database can hold: the API answers 422."""
+
+
+# Synchronous engines, for the command line ----------------------------------------------------
+
+
+def normalize_url(url: str) -> str:
+    """Accept the URLs people paste (postgres://, postgresql://) and use the psycopg 3 driver."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgres", "postgresql"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def create_db_engine(url: str, connect_timeout: int = 5) -> Engine:
+    """`connect_timeout`: seconds for PostgreSQL to accept a new connection."""
+    url = normalize_url(url)
+    if is_sqlite(url):
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        _use_sqlite_transactions(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": connect_timeout})
+
+
+def _use_sqlite_transactions(engine: Engine) -> None:
+    """Let SQLAlchemy, not the sqlite3 module, open transactions, so that a seed is one real
+    transaction; a connection marked `sqlite_begin="IMMEDIATE"` takes the write lock at once."""
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Connection) -> None:
+        mode = connection.get_execution_options().get("sqlite_begin", "")
+        connection.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
+# Any fixed number works: every writing process (migrate, seed) takes the same lock.
+WRITER_LOCK_KEY = 6_021_024
+
+
+@contextmanager
+def exclusive_writer(engine: Engine) -> Iterator[None]:
+    """One writer at a time (`eventdb migrate`, `eventdb seed`): a second one waits here until
+    the first is done, then finds its work done. PostgreSQL: an advisory lock; SQLite: a lock
+    file beside the database, taken before any connection (two processes that both open a new
+    file would otherwise race to create its schema, and one would fail with "database is
+    locked")."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": WRITER_LOCK_KEY})
+            connection.commit()
+            try:
+                yield
+            finally:
+                connection.rollback()
+                connection.execute(
+                    text("SELECT pg_advisory_unlock(:key)"), {"key": WRITER_LOCK_KEY}
+                )
+                connection.commit()
+        return
+    path = engine.url.database
+    if not path or path == ":memory:":
+        yield
+        return
+    with open(f"{path}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+# Statements compiled once ----------------------------------------------------------------------
+
+_DIALECTS = {
+    "sqlite": sqlite.dialect(paramstyle="named"),
+    "postgresql": postgresql.psycopg.dialect(),  # type: ignore[no-untyped-call]
+}
+
+
+@dataclass(frozen=True)
+class CompiledStatement:
+    sql: str
+    constants: dict[str, Any]  # the values the statement itself binds (limits, vocabulary words)
+
+
+_compiled: dict[tuple[int, str], tuple[ClauseElement, CompiledStatement]] = {}
+
+
+def compiled(statement: ClauseElement, dialect: str) -> CompiledStatement:
+    """The statement's SQL for the dialect, compiled once: statements are built once per shape
+    of a question (see api.queries), so the cache holds a bounded number of them."""
+    key = (id(statement), dialect)
+    found = _compiled.get(key)
+    if found is not None and found[0] is statement:
+        return found[1]
+    result = statement.compile(dialect=_DIALECTS[dialect])
+    assert isinstance(result, SQLCompiler)
+    constants = {
+        name: bind.effective_value
+        for bind, name in result.bind_names.items()
+        if not bind.required and bind.effective_value is not None
+    }
+    entry = CompiledStatement(result.string, constants)
+    _compiled[key] = (statement, entry)  # keeps the statement alive, so its id stays unique
+    return entry
+
+
+# Reading ---------------------------------------------------------------------------------------
+
+
+class Reader(Protocol):
+    """One request's view of the database: statements run in one snapshot."""
+
+    dialect: str
+
+    async def rows(self, statement: ClauseElement, **params: Any) -> list[Row]: ...
+
+
+Read = Callable[[Reader], Awaitable[T]]
+
+
+def _plain(value: Any) -> Any:
+    """A parameter as the sqlite3 module binds it."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return str(value)  # a vocabulary word (StrEnum) as a plain string
+    if isinstance(value, list | tuple):
+        return orjson.dumps(value).decode()  # a list is read with json_each (values_of)
+    return value
+
+
+NO_DEADLINE = float("inf")
+
+
+@dataclass
+class _SQLiteConnection:
+    connection: sqlite3.Connection
+    deadline: float = NO_DEADLINE
+
+    def over_deadline(self) -> bool:
+        return time.monotonic() > self.deadline
+
+
+@dataclass
+class SQLiteReader:
+    holder: _SQLiteConnection
+    timeout: float
+    limiter: anyio.CapacityLimiter
+    listeners: list[Listener]
+    dialect: str = "sqlite"
+
+    async def rows(self, statement: ClauseElement, **params: Any) -> list[Row]:
+        sql = compiled(statement, "sqlite")
+        values = {**sql.constants, **{name: _plain(value) for name, value in params.items()}}
+        for listen in self.listeners:
+            listen(sql.sql, values)
+        try:
+            return self._execute(sql.sql, values, LOOP_BUDGET)
+        except QueryTimeout:
+            pass  # too slow for the event loop: run it again in a thread, with the whole deadline
+        return await anyio.to_thread.run_sync(
+            self._execute, sql.sql, values, self.timeout, limiter=self.limiter
+        )
+
+    def _execute(self, sql: str, values: dict[str, Any], seconds: float) -> list[Row]:
+        self.holder.deadline = time.monotonic() + seconds
+        try:
+            return self.holder.connection.execute(sql, values).fetchall()
+        except sqlite3.OperationalError as error:
+            if str(error) == "interrupted":
+                raise QueryTimeout from error
+            raise DatabaseUnavailable(str(error)) from error
+        except OverflowError as error:  # an integer past SQLite's 64 bits
+            raise ValueOutOfRange(str(error)) from error
+        finally:
+            self.holder.deadline = NO_DEADLINE
+
+
+@dataclass
+class PostgresReader:
+    connection: psycopg.AsyncConnection[Any]
+    listeners: list[Listener]
+    dialect: str = "postgresql"
+
+    async def rows(self, statement: ClauseElement, **params: Any) -> list[Row]:
+        sql = compiled(statement, "postgresql")
+        values = {**sql.constants, **params}
+        for listen in self.listeners:
+            listen(sql.sql, values)
+        cursor = self.connection.cursor()
+        try:
+            await cursor.execute(sql.sql, values)
+            return await cursor.fetchall()
+        except psycopg.errors.QueryCanceled as error:
+            raise QueryTimeout from error
+        except (psycopg.errors.UndefinedTable, psycopg.errors.UndefinedColumn) as error:
+            raise DatabaseUnavailable("the database has no schema") from error
+        except psycopg.errors.DataError as error:
+            raise ValueOutOfRange(str(error)) from error
+
+
+@dataclass
+class _Pool:
+    """Connections kept for reuse. A new one is opened when none is idle (at most `size` are
+    out at once; past `timeout` seconds of waiting for one, the request answers 503)."""
+
+    size: int
+    timeout: float
+    idle: deque[Any] = field(default_factory=deque)
+    slots: asyncio.Semaphore | None = None
+
+    async def acquire(self) -> None:
+        if self.slots is None:
+            self.slots = asyncio.Semaphore(self.size)
+        try:
+            await asyncio.wait_for(self.slots.acquire(), self.timeout)
+        except TimeoutError as error:
+            raise DatabaseUnavailable("no free database connection") from error
+
+    def release(self, connection: Any | None) -> None:
+        assert self.slots is not None
+        self.slots.release()
+        if connection is not None and len(self.idle) < IDLE_CONNECTIONS:
+            self.idle.append(connection)
+
+
+class Database:
+    """Reads for the requests of one process (see the module's docstring)."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        statement_timeout: float = 5.0,
+        pool_timeout: float = 5.0,
+        connect_timeout: int = 2,
+        pool_size: int = 16,
+    ) -> None:
+        self.url = normalize_url(url)
+        self.dialect = "sqlite" if is_sqlite(self.url) else "postgresql"
+        self.statement_timeout = statement_timeout
+        self.connect_timeout = connect_timeout
+        self.pool = _Pool(pool_size, pool_timeout)
+        self.limiter: anyio.CapacityLimiter | None = None
+        self.listeners: list[Listener] = []
+
+    async def read(self, read: Read[T]) -> T:
+        await self.pool.acquire()
+        if self.dialect == "sqlite":
+            return await self._read_sqlite(read)
+        return await self._read_postgres(read)
+
+    def close(self) -> None:
+        while self.pool.idle:
+            connection = self.pool.idle.pop()
+            if isinstance(connection, _SQLiteConnection):
+                connection.connection.close()
+
+    async def aclose(self) -> None:
+        while self.pool.idle:
+            connection = self.pool.idle.pop()
+            if isinstance(connection, _SQLiteConnection):
+                connection.connection.close()
+            else:
+                await connection.close()
+
+    # SQLite
+
+    async def _read_sqlite(self, read: Read[T]) -> T:
+        holder: _SQLiteConnection | None = None
+        try:
+            holder = self.pool.idle.popleft() if self.pool.idle else self._connect_sqlite()
+            if self.limiter is None:
+                self.limiter = anyio.CapacityLimiter(SLOW_THREADS)
+            holder.connection.execute("BEGIN")  # the snapshot starts at the first SELECT
+            try:
+                reader = SQLiteReader(holder, self.statement_timeout, self.limiter, self.listeners)
+                return await read(reader)
+            finally:
+                holder.connection.execute("ROLLBACK")  # read-only: nothing to keep
+        except sqlite3.Error as error:
+            if holder is not None:
+                holder.connection.close()
+                holder = None
+            raise DatabaseUnavailable(str(error)) from error
+        finally:
+            self.pool.release(holder)
+
+    def _connect_sqlite(self) -> _SQLiteConnection:
+        path = make_url(self.url).database or ""
+        try:
+            # mode=rw: a missing file is an error, not a new empty database.
+            connection = sqlite3.connect(
+                f"file:{path}?mode=rw",
+                uri=True,
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=self.statement_timeout,
+            )
+        except sqlite3.Error as error:
+            raise DatabaseUnavailable(str(error)) from error
+        connection.execute("PRAGMA query_only = ON")  # the API only reads
+        holder = _SQLiteConnection(connection)
+        connection.set_progress_handler(holder.over_deadline, PROGRESS_STEPS)
+        return holder
+
+    # PostgreSQL
+
+    async def _read_postgres(self, read: Read[T]) -> T:
+        connection = None
+        try:
+            for attempt in (1, 2):
+                reused = bool(self.pool.idle)
+                connection = self.pool.idle.popleft() if reused else await self._connect_postgres()
+                try:
+                    result = await read(PostgresReader(connection, self.listeners))
+                    await connection.rollback()  # read-only: ends the snapshot
+                    return result
+                except psycopg.OperationalError as error:
+                    await connection.close()
+                    connection = None
+                    if not (reused and attempt == 1):
+                        raise DatabaseUnavailable(str(error)) from error
+                    # The database closed the idle connections (a restart, an idle timeout): they
+                    # are all gone, so drop them and ask once more on a new connection.
+                    await self.aclose()
+                except BaseException:
+                    if connection is not None and not connection.closed:
+                        await connection.rollback()
+                    raise
+            raise AssertionError("unreachable")
+        finally:
+            self.pool.release(connection)
+
+    async def _connect_postgres(self) -> psycopg.AsyncConnection[Any]:
+        url = make_url(self.url).set(drivername="postgresql")
+        timeout_ms = int(self.statement_timeout * 1000)
+        try:
+            connection = await psycopg.AsyncConnection.connect(
+                url.render_as_string(hide_password=False),
+                connect_timeout=self.connect_timeout,
+                options=f"-c statement_timeout={timeout_ms} -c default_transaction_read_only=on",
+            )
+        except psycopg.OperationalError as error:
+            raise DatabaseUnavailable(str(error)) from error
+        # Each read is one snapshot: every statement of a request sees the same data.
+        await connection.set_isolation_level(psycopg.IsolationLevel.REPEATABLE_READ)
+        return connection

@@ -1,0 +1,281 @@
+"""The one paging helper: keyset (cursor) paging, for every list.
+
+A list is one or more index walks (`Walk`): a SELECT and its sort key, ending in a unique id. A
+page is the next `limit` rows after (or, for `prev`, before) a cursor in key order, merged from
+every walk, each of which stops after `limit + 1` rows: a deep page costs what the first one
+does, and paging never skips or repeats an item, even while rows are added.
+
+A cursor names its list, a fingerprint of the filters it was made for, the sort, the direction
+and the key of the item it continues from; any other list, filter or sort refuses it (400).
+`total` counts at most COUNT_LIMIT items, so that no request counts a million rows.
+"""
+
+import base64
+import binascii
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from typing import Any, Literal
+
+import orjson
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    FromClause,
+    Select,
+    and_,
+    bindparam,
+    func,
+    literal,
+    not_,
+    select,
+    tuple_,
+    union_all,
+)
+
+from api.database import Reader, Row
+from api.errors import InvalidCursor
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+# Counting stops here: an exact total of a million rows would cost a scan on every request.
+COUNT_LIMIT = 1_000
+# Query parameters that choose a page or a format, not the items: a cursor survives them.
+PAGING_PARAMETERS = frozenset({"cursor", "limit", "format", "facets"})
+
+Direction = Literal["next", "prev"]
+# A part of a sort key: a column, or a constant that tells apart the walks of a merged list.
+KeyPart = ColumnElement[Any] | int
+
+
+@dataclass(frozen=True)
+class Walk:
+    """One index walk of a list: the ids of its items (`select`, with the list's filters) and
+    their sort key."""
+
+    select: Select[Any]
+    key: tuple[KeyPart, ...]
+
+
+@dataclass(frozen=True)
+class Cursor:
+    listing: str
+    filters: str
+    sort: str
+    direction: Direction
+    key: tuple[Any, ...]
+
+    def encode(self) -> str:
+        raw = orjson.dumps(
+            {
+                "list": self.listing,
+                "filters": self.filters,
+                "sort": self.sort,
+                self.direction: [v if isinstance(v, int) else str(v) for v in self.key],
+            }
+        )
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """What a request asks of a list: its name, a fingerprint of its filters, sort, limit and
+    cursor (see `page_request` in api.params)."""
+
+    listing: str
+    filters: str
+    sort: str
+    limit: int
+    cursor: str | None
+
+    def cursor_to(self, direction: Direction, key: Sequence[Any]) -> str:
+        return Cursor(self.listing, self.filters, self.sort, direction, tuple(key)).encode()
+
+
+def filters_fingerprint(parameters: Iterable[tuple[str, str]]) -> str:
+    """What a cursor remembers of the filters: equal for the same filters in any order."""
+    kept = sorted((name, value) for name, value in parameters if name not in PAGING_PARAMETERS)
+    return hashlib.sha256(orjson.dumps(kept)).hexdigest()[:12]
+
+
+def decode_cursor(request: PageRequest, types: Sequence[type]) -> Cursor:
+    """The cursor of the request, if it was made for this list, these filters and this sort,
+    with its key as values of the key's types."""
+    assert request.cursor is not None
+    refused = InvalidCursor(
+        f"cursor={request.cursor!r} is not a cursor of this list: pass `next_cursor` (or "
+        "`prev_cursor`) of a page of the same list unchanged, with the same filters and `sort`, "
+        "or leave it out to start from the beginning."
+    )
+    try:
+        raw = request.cursor
+        payload = orjson.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+        direction: Direction = "next" if "next" in payload else "prev"
+        key = payload[direction]
+        valid = (
+            isinstance(key, list)
+            and len(key) == len(types)
+            and payload["list"] == request.listing
+            and payload["filters"] == request.filters
+            and payload["sort"] == request.sort
+        )
+        if not valid:
+            raise refused
+        values = tuple(_key_value(value, kind) for value, kind in zip(key, types, strict=True))
+    except (ValueError, TypeError, KeyError, binascii.Error, orjson.JSONDecodeError) as error:
+        raise refused from error
+    return Cursor(request.listing, request.filters, request.sort, direction, values)
+
+
+def _key_value(value: Any, kind: type) -> Any:
+    if kind is date and isinstance(value, str):
+        return date.fromisoformat(value)
+    if kind is int and type(value) is int and -(2**63) <= value < 2**63:
+        return value
+    if kind is str and isinstance(value, str):
+        return value
+    raise ValueError(f"{value!r} is not a {kind.__name__}")
+
+
+@dataclass(frozen=True)
+class PageResult:
+    rows: list[Row]
+    total: int
+    total_exact: bool
+    next_cursor: str | None
+    prev_cursor: str | None
+
+
+class Listing:
+    """The SQL of one shape of a list (which filters it has, how it is sorted), built once.
+
+    Query modules build a Listing per shape and keep it (functools.cache), so that a request
+    only binds its values: the statements are built and compiled once per shape.
+    """
+
+    def __init__(
+        self,
+        walks: Sequence[Walk],
+        rows: Callable[[FromClause], Select[Any]] | None = None,
+    ) -> None:
+        """`rows(page)`: the columns of each item of a page, from the page's ids (`page.c.id`);
+        computed for the page's rows only, after the walks found them. Without it, a row is the
+        id (and the key)."""
+        self.walks = tuple(walks)
+        self.rows = rows
+        self.width = len(self.walks[0].key)
+        self.key_types = [
+            int if isinstance(part, int) else part.type.python_type for part in self.walks[0].key
+        ]
+        self._pages: dict[tuple[bool, bool], Select[Any]] = {}
+
+    @cached_property
+    def count_statement(self) -> Select[Any]:
+        counts = [
+            select(func.count())
+            .select_from(walk.select.limit(COUNT_LIMIT + 1).subquery())
+            .scalar_subquery()
+            for walk in self.walks
+        ]
+        total: ColumnElement[Any] = counts[0]
+        for count in counts[1:]:
+            total = total + count
+        return select(total)
+
+    def page_statement(self, reverse: bool, with_cursor: bool) -> Select[Any]:
+        """Rows in key order (`reverse`: the opposite order), after the cursor key (:key0…),
+        each ending in its key (`width` columns)."""
+        shape = (reverse, with_cursor)
+        if shape not in self._pages:
+            self._pages[shape] = self._build_page(reverse, with_cursor)
+        return self._pages[shape]
+
+    def _build_page(self, reverse: bool, with_cursor: bool) -> Select[Any]:
+        limit: BindParameter[int] = bindparam("limit_plus_one")
+        walks = []
+        for walk in self.walks:
+            statement = walk.select.add_columns(
+                *(_as_column(part).label(f"key{i}") for i, part in enumerate(walk.key))
+            )
+            if with_cursor:
+                statement = statement.where(_after(walk.key, reverse))
+            columns = [part for part in walk.key if not isinstance(part, int)]
+            statement = statement.order_by(*(c.desc() if reverse else c for c in columns))
+            walks.append(statement.limit(limit))
+        if len(walks) == 1 and self.rows is None:
+            return walks[0]
+        if len(walks) == 1:
+            page = walks[0].subquery("page")
+        else:
+            # The walks merged and cut to one page before the items' columns are read, so that
+            # they are read for the page's rows only (a bare union would let SQLite read them for
+            # every row of every walk).
+            merged = union_all(*(select(w.subquery()) for w in walks)).subquery("walks")
+            order = [merged.c[f"key{i}"] for i in range(self.width)]
+            page = (
+                select(merged)
+                .order_by(*(c.desc() if reverse else c for c in order))
+                .limit(limit)
+                .subquery("page")
+            )
+        keys = [page.c[f"key{i}"] for i in range(self.width)]
+        statement = self.rows(page) if self.rows else select(page.c.id)
+        return (
+            statement.add_columns(*keys)
+            .order_by(*(c.desc() if reverse else c for c in keys))
+            .limit(limit)
+        )
+
+
+def _as_column(part: KeyPart) -> ColumnElement[Any]:
+    return literal(part) if isinstance(part, int) else part
+
+
+def _after(key: Sequence[KeyPart], reverse: bool) -> ColumnElement[bool]:
+    """Rows whose key comes after :key0, :key1… in the walk's order (before, if `reverse`).
+
+    With columns only, a row-value comparison, which both databases walk as an index range.
+    With a constant in the key (a merged list), the first column bounds the range and the rest
+    of the key is checked on the rows of that first value only."""
+    values = [bindparam(f"key{i}", type_=_as_column(part).type) for i, part in enumerate(key)]
+
+    def later(left: Sequence[Any], right: Sequence[Any]) -> ColumnElement[bool]:
+        a, b = tuple_(*left), tuple_(*right)
+        return a < b if reverse else a > b
+
+    if not any(isinstance(part, int) for part in key):
+        return later(key, values)
+    first = key[0]
+    assert not isinstance(first, int)
+    rest = [_as_column(part) for part in key[1:]]
+    return and_(
+        first <= values[0] if reverse else first >= values[0],
+        not_(and_(first == values[0], not_(later(rest, values[1:])))),
+    )
+
+
+async def fetch_page(
+    reader: Reader, listing: Listing, request: PageRequest, **params: Any
+) -> PageResult:
+    """One page of the listing, with the total (capped) and the cursors around it."""
+    cursor = decode_cursor(request, listing.key_types) if request.cursor else None
+    backwards = cursor is not None and cursor.direction == "prev"
+    descending = request.sort.startswith("-")
+    key_params = {f"key{i}": value for i, value in enumerate(cursor.key)} if cursor else {}
+    statement = listing.page_statement(descending != backwards, cursor is not None)
+    rows = await reader.rows(statement, limit_plus_one=request.limit + 1, **params, **key_params)
+    (counted,) = (await reader.rows(listing.count_statement, **params))[0]
+    more = len(rows) > request.limit
+    rows = rows[: request.limit]
+    if backwards:
+        rows.reverse()
+    width = listing.width
+    next_cursor = prev_cursor = None
+    if rows and (more if not backwards else True):
+        next_cursor = request.cursor_to("next", rows[-1][-width:])
+    if rows and (more if backwards else cursor is not None):
+        prev_cursor = request.cursor_to("prev", rows[0][-width:])
+    total = min(counted, COUNT_LIMIT)
+    return PageResult(rows, total, counted <= COUNT_LIMIT, next_cursor, prev_cursor)

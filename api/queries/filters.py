@@ -1,0 +1,75 @@
+"""Filters that take several values ("any of"), and slugs of a filter turned into ids."""
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from sqlalchemy import ColumnElement, Select, Table, bindparam, select
+
+from api.database import Reader
+from api.errors import InvalidParameter, ParameterError
+from api.queries.common import (
+    LAST,
+    SUGGESTION_CANDIDATES,
+    closest,
+    prefixes_of,
+    values_of,
+)
+
+# How many values a filter was given: "one" binds as itself (an equality walks an index in the
+# list's order), "many" as a list.
+Bound = Literal["one", "many"] | None
+
+
+def bind(params: dict[str, Any], name: str, values: Sequence[Any]) -> Bound:
+    params[name] = values[0] if len(values) == 1 else list(values)
+    return "one" if len(values) == 1 else "many"
+
+
+def any_of(
+    column: ColumnElement[Any], dialect: str, name: str, bound: Bound, kind: str = "int"
+) -> ColumnElement[bool]:
+    if bound == "one":
+        return column == bindparam(name)
+    return column.in_(select(values_of(dialect, name, kind).c.value))
+
+
+_SLUG_STATEMENTS: dict[tuple[str, str], tuple[Select[Any], Select[Any]]] = {}
+
+
+def _slug_statements(table: Table, dialect: str) -> tuple[Select[Any], Select[Any]]:
+    """The ids of the given slugs, and the slugs that begin with the given prefixes."""
+    key = (table.name, dialect)
+    if key not in _SLUG_STATEMENTS:
+        slugs = values_of(dialect, "slugs", "text")
+        prefixes = values_of(dialect, "prefixes", "text")
+        found = select(table.c.slug, table.c.id).join(slugs, table.c.slug == slugs.c.value)
+        close = (
+            select(table.c.slug)
+            .join(
+                prefixes,
+                (table.c.slug >= prefixes.c.value) & (table.c.slug < prefixes.c.value + LAST),
+            )
+            .limit(SUGGESTION_CANDIDATES)
+        )
+        _SLUG_STATEMENTS[key] = (found, close)
+    return _SLUG_STATEMENTS[key]
+
+
+async def slugs_to_ids(
+    reader: Reader, table: Table, values: Sequence[str], parameter: str, listing: str
+) -> list[int]:
+    """The ids of the rows with these slugs; a slug that names nothing is a 422 with the closest
+    slugs (never an empty list that looks like "nothing was said about it")."""
+    found_statement, close_statement = _slug_statements(table, reader.dialect)
+    found: dict[str, int] = dict(await reader.rows(found_statement, slugs=list(values)))
+    unknown = [value for value in values if value not in found]
+    if unknown:
+        errors = []
+        for value in unknown:
+            candidates = await reader.rows(close_statement, prefixes=prefixes_of(value))
+            close = closest(value, [slug for (slug,) in candidates])
+            hint = f" Did you mean: {', '.join(close)}?" if close else f" See {listing}."
+            message = f"{parameter}={value!r} matches nothing.{hint}"
+            errors.append(ParameterError(parameter, message, close))
+        raise InvalidParameter(*errors)
+    return [found[value] for value in values]
