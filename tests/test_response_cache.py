@@ -105,3 +105,32 @@ def test_a_client_s_host_header_never_reaches_another_client_s_links(cached: Ser
     _, plain = cached.queries_for("/statements?limit=1")
     assert "evil.example" not in plain.headers["link"]
     assert "evil.example" not in plain.json()["next"]
+
+
+def test_a_proxy_s_scheme_never_reaches_another_client_s_links(cached: Server) -> None:
+    """uvicorn takes X-Forwarded-Proto from a proxy on 127.0.0.1: the answer's links say https,
+    and the cache keeps that answer apart from the plain one."""
+    secure = cached.client.get("/statements?limit=2", headers={"X-Forwarded-Proto": "https"})
+    assert secure.json()["next"].startswith("https://")
+    _, plain = cached.queries_for("/statements?limit=2")
+    assert plain.json()["next"].startswith("http://")
+    assert "https://" not in plain.headers["link"]
+
+
+def test_allowed_hosts_refuse_another_host_with_400_problem_json(seeded_database_url: str) -> None:
+    settings = Settings(
+        database_url=seeded_database_url, allowed_hosts=["127.0.0.1", "*.example.org"]
+    )
+    with (
+        LiveServer(settings) as live,
+        httpx.Client(base_url=live.url, timeout=10) as client,
+    ):
+        refused = client.get("/statements?limit=1", headers={"host": "evil.example"})
+        assert refused.status_code == 400
+        assert refused.json()["type"] == "/problems/host-not-allowed"
+        assert refused.headers["x-content-type-options"] == "nosniff"
+        assert (
+            client.get("/statements?limit=1", headers={"host": "api.example.org"}).status_code
+            == 200
+        )
+        assert client.get("/statements?limit=1").status_code == 200

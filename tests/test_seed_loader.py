@@ -7,6 +7,7 @@ SQLite and on PostgreSQL.
 
 import hashlib
 import shutil
+import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -493,3 +494,117 @@ def test_the_real_seed_loads_and_every_row_quotes_its_evidence(engine: Engine) -
 
     assert [result.status for result in results] == ["loaded"] * (len(paths) - 1)  # registry
     assert evidence_mismatches(engine) == []
+
+
+# Both databases accept and refuse the same files
+
+
+def test_a_nul_character_is_refused_by_field_on_both_databases(
+    engine: Engine, tmp_path: Path
+) -> None:
+    def nul_in_a_description(document: Document) -> None:
+        document["events"][0]["description"] = "Ortiz\x00Okafor"
+
+    message = assert_refused(
+        engine, tmp_path, nul_in_a_description, "events[0] 'ortiz-meets-okafor': description"
+    )
+    assert "NUL character" in message
+
+
+def test_a_count_past_32_bits_is_refused_by_field_on_both_databases(
+    engine: Engine, tmp_path: Path
+) -> None:
+    def three_billion_votes(document: Document) -> None:
+        document["events"][1]["outcome"] = {"votes_for": 3_000_000_000}
+
+    message = assert_refused(
+        engine,
+        tmp_path,
+        three_billion_votes,
+        "events[1] 'riverton-council-vote': outcome.votes_for",
+    )
+    assert "2147483647" in message
+
+
+# Ids survive a reseed
+
+
+def _ids(engine: Engine) -> dict[str, dict[Any, int]]:
+    with engine.connect() as connection:
+        return {
+            "statements": dict(
+                connection.execute(select(models.Statement.slug, models.Statement.id)).all()
+            ),
+            "events": dict(connection.execute(select(models.Event.slug, models.Event.id)).all()),
+            "terms": dict(connection.execute(select(models.Term.slug, models.Term.id)).all()),
+            "positions": {
+                (actor, stance): id_
+                for id_, actor, stance in connection.execute(
+                    select(models.Position.id, models.Position.actor_id, models.Position.stance)
+                )
+            },
+            "actors": dict(connection.execute(select(models.Actor.slug, models.Actor.id)).all()),
+        }
+
+
+def test_a_changed_file_keeps_the_id_of_every_fact_it_still_has(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Both databases give the same ids: a fact keeps its id while its entry keeps its slug (or
+    natural key), and a new fact takes the next id after the largest."""
+    load(engine, [FIXTURE])
+    before = _ids(engine)
+
+    def reword_drop_and_add(document: Document) -> None:
+        document["events"][0]["title"] = "Ortiz and Okafor meet at the ferry terminal"
+        document["positions"][0]["condition"] = "only if the toll is halved"
+        dropped = document["statements"].pop(0)
+        document["statements"].append({**dropped, "slug": "ortiz-closer-than-ever-again"})
+
+    load(engine, [copy_fixture(tmp_path, reword_drop_and_add)])
+    after = _ids(engine)
+
+    assert after["events"] == before["events"]
+    assert after["terms"] == before["terms"]
+    assert after["positions"] == before["positions"]
+    assert after["actors"] == before["actors"]
+    kept = {
+        slug: id_ for slug, id_ in before["statements"].items() if slug != "ortiz-closer-than-ever"
+    }
+    assert {s: i for s, i in after["statements"].items() if s in kept} == kept
+    assert (
+        after["statements"]["ortiz-closer-than-ever-again"]
+        == max(before["statements"].values()) + 1
+    )
+    assert before["statements"] == {
+        "ortiz-closer-than-ever": 1,
+        "okafor-wants-toll-halved": 2,
+        "nair-hopes-for-agreement": 3,
+    }
+
+
+# Seeds and migrations at once, on a new SQLite file
+
+
+@pytest.mark.parametrize("command", ["seed", "migrate"])
+def test_two_commands_at_once_on_a_new_sqlite_file_both_succeed(
+    tmp_path: Path, command: str
+) -> None:
+    """The second waits for the first (a lock file beside the database), then finds its work
+    done: no "database is locked", no traceback."""
+    url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
+    argv = [str(PROJECT_ROOT / ".venv" / "bin" / "eventdb"), command, "--database-url", url]
+    if command == "seed":
+        argv.append(str(FIXTURE))
+    runs = [
+        subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(3)
+    ]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    for run, (_, err) in zip(runs, outputs, strict=True):
+        assert run.returncode == 0, err.decode()
+        assert b"Traceback" not in err and b"locked" not in err
+    if command == "seed":
+        statuses = sorted(
+            out.decode().split("\n")[0].split(": ")[1].split(" ")[0] for out, _ in outputs
+        )
+        assert statuses == ["loaded", "unchanged", "unchanged"]

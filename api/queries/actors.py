@@ -23,7 +23,7 @@ from api.models import (
     Statement,
     table_of,
 )
-from api.paging import Listing, PageRequest, PageResult, Walk, fetch_page
+from api.paging import Listing, PageRequest, Walk, fetch_page
 from api.queries.common import (
     LAST,
     SUGGESTION_CANDIDATES,
@@ -34,10 +34,12 @@ from api.queries.common import (
     prefixes_of,
     values_of,
 )
+from api.queries.facets import FacetBuild, ListAnswer, by_actor, by_column, facet_counts
 from api.queries.filters import slugs_to_ids
 from api.text import fold
 
 ACTORS = table_of(Actor)
+INTRODUCTIONS = table_of(Introduction)
 NAMES = table_of(ActorName)
 SOURCES = table_of(Source)
 
@@ -193,9 +195,21 @@ def _listing(dialect: str, q: bool, kind: bool, affiliation: bool, source: bool)
     return Listing([Walk(statement, (ACTORS.c.name_key, ACTORS.c.id))], _actor_rows)
 
 
+A = ACTORS
+ACTOR_FACETS: dict[str, FacetBuild] = {
+    "kind": lambda items: by_column(items, A, A.c.kind),
+    "affiliation": lambda items: by_actor(items, A, A.c.id == items.c.id, A.c.affiliation_id),
+    "source": lambda items: select(SOURCES.c.slug, SOURCES.c.title).select_from(
+        items.join(INTRODUCTIONS, INTRODUCTIONS.c.actor_id == items.c.id).join(
+            SOURCES, SOURCES.c.id == INTRODUCTIONS.c.source_id
+        )
+    ),
+}
+
+
 async def actor_page(
-    reader: Reader, filters: ActorFilters, page: PageRequest
-) -> tuple[PageResult, list[Document]]:
+    reader: Reader, filters: ActorFilters, page: PageRequest, facets: Sequence[str] = ()
+) -> ListAnswer:
     params: dict[str, Any] = {}
     if filters.q:
         pattern = fold(filters.q)
@@ -220,7 +234,8 @@ async def actor_page(
         bool(filters.source),
     )
     result = await fetch_page(reader, listing, page, **params)
-    return result, await actor_documents(reader, result.rows)
+    counts = await facet_counts(reader, listing, result, ACTOR_FACETS, facets, params)
+    return ListAnswer(result, await actor_documents(reader, result.rows), counts)
 
 
 @cache

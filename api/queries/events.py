@@ -1,6 +1,6 @@
 """Events and meetings: who took part, in what role, and whom they were about."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -11,7 +11,7 @@ from api import documents
 from api.database import Reader
 from api.documents import Document
 from api.models import Actor, Event, Mention, Participant, Source, table_of
-from api.paging import Listing, PageRequest, PageResult, Walk, fetch_page
+from api.paging import Listing, PageRequest, Walk, fetch_page
 from api.queries.actors import actor_ids
 from api.queries.common import (
     DateRange,
@@ -22,6 +22,14 @@ from api.queries.common import (
     json_list,
 )
 from api.queries.dates import date_branches, date_params
+from api.queries.facets import (
+    FacetBuild,
+    ListAnswer,
+    by_actor,
+    by_column,
+    by_reference,
+    facet_counts,
+)
 from api.queries.filters import Bound, any_of, bind, slugs_to_ids
 from api.search import SearchQuery, condition, expand, has_many_hits, match_expression
 
@@ -187,15 +195,36 @@ def _listing(dialect: str, shape: EventShape, has_from: bool, has_to: bool) -> L
     return Listing(walks, event_rows(dialect))
 
 
+E = EVENTS
+EVENT_FACETS: dict[str, FacetBuild] = {
+    "kind": lambda items: by_column(items, E, E.c.kind),
+    "precision": lambda items: by_column(items, E, E.c.date_precision),
+    "actor": lambda items: by_actor(
+        items, PARTICIPANTS, PARTICIPANTS.c.event_id == items.c.id, PARTICIPANTS.c.actor_id
+    ),
+    "role": lambda items: select(PARTICIPANTS.c.role, PARTICIPANTS.c.role).select_from(
+        items.join(PARTICIPANTS, PARTICIPANTS.c.event_id == items.c.id)
+    ),
+    "about": lambda items: by_actor(
+        items, MENTIONS, MENTIONS.c.event_id == items.c.id, MENTIONS.c.actor_id
+    ),
+    "location": lambda items: by_column(items, E, E.c.location),
+    "source": lambda items: by_reference(
+        items, E, SOURCES, SOURCES.c.id == E.c.source_id, SOURCES.c.title
+    ),
+}
+
+
 async def event_page(
-    reader: Reader, filters: EventFilters, page: PageRequest
-) -> tuple[PageResult, list[Document]]:
+    reader: Reader, filters: EventFilters, page: PageRequest, facets: Sequence[str] = ()
+) -> ListAnswer:
     params: dict[str, Any] = {}
     shape = await bind_filters(reader, filters, params)
     dates = filters.dates
     listing = _listing(reader.dialect, shape, dates.start is not None, dates.end is not None)
     result = await fetch_page(reader, listing, page, **params)
-    return result, [event_document(row) for row in result.rows]
+    counts = await facet_counts(reader, listing, result, EVENT_FACETS, facets, params)
+    return ListAnswer(result, [event_document(row) for row in result.rows], counts)
 
 
 def event_document(row: Any) -> Document:

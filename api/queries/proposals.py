@@ -1,6 +1,6 @@
 """Proposals, their terms, and the positions actors take on them."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -11,7 +11,7 @@ from api import documents
 from api.database import Reader
 from api.documents import Document
 from api.models import Actor, Event, Phase, Position, Proposal, Source, Statement, Term, table_of
-from api.paging import Listing, PageRequest, PageResult, Walk, fetch_page
+from api.paging import Listing, PageRequest, Walk, fetch_page
 from api.queries.actors import actor_ids
 from api.queries.common import (
     DateRange,
@@ -23,6 +23,14 @@ from api.queries.common import (
     json_list,
 )
 from api.queries.dates import date_branches, date_params
+from api.queries.facets import (
+    FacetBuild,
+    ListAnswer,
+    by_actor,
+    by_column,
+    by_reference,
+    facet_counts,
+)
 from api.queries.filters import Bound, any_of, bind, slugs_to_ids
 
 PROPOSALS = table_of(Proposal)
@@ -129,16 +137,26 @@ def _proposal_document(row: Any) -> Document:
     return documents.proposal(row, phases, terms)
 
 
+PROPOSAL_FACETS: dict[str, FacetBuild] = {
+    "status": lambda items: by_column(items, PROPOSALS, PROPOSALS.c.status),
+    "source": lambda items: by_reference(
+        items, PROPOSALS, SOURCES, SOURCES.c.id == PROPOSALS.c.source_id, SOURCES.c.title
+    ),
+}
+
+
 async def proposal_page(
-    reader: Reader, filters: ProposalFilters, page: PageRequest
-) -> tuple[PageResult, list[Document]]:
+    reader: Reader, filters: ProposalFilters, page: PageRequest, facets: Sequence[str] = ()
+) -> ListAnswer:
     params: dict[str, Any] = {}
     source: Bound = None
     if filters.source:
         ids = await slugs_to_ids(reader, SOURCES, filters.source, "source", "/sources")
         source = bind(params, "source", ids)
-    result = await fetch_page(reader, _proposal_listing(reader.dialect, source), page, **params)
-    return result, [_proposal_document(row) for row in result.rows]
+    listing = _proposal_listing(reader.dialect, source)
+    result = await fetch_page(reader, listing, page, **params)
+    counts = await facet_counts(reader, listing, result, PROPOSAL_FACETS, facets, params)
+    return ListAnswer(result, [_proposal_document(row) for row in result.rows], counts)
 
 
 @cache
@@ -212,9 +230,24 @@ def _term_listing(dialect: str, shape: TermShape) -> Listing:
     return Listing([Walk(statement, (t.proposal_id, t.number, t.id))], _term_rows)
 
 
+T = TERMS
+TERM_FACETS: dict[str, FacetBuild] = {
+    "kind": lambda items: by_column(items, T, T.c.kind),
+    "proposal": lambda items: by_reference(
+        items, T, PROPOSALS, PROPOSALS.c.id == T.c.proposal_id, PROPOSALS.c.title
+    ),
+    "phase": lambda items: select(PHASES.c.number, PHASES.c.title).select_from(
+        items.join(T, T.c.id == items.c.id).join(PHASES, PHASES.c.id == T.c.phase_id)
+    ),
+    "source": lambda items: by_reference(
+        items, T, SOURCES, SOURCES.c.id == T.c.source_id, SOURCES.c.title
+    ),
+}
+
+
 async def term_page(
-    reader: Reader, filters: TermFilters, page: PageRequest
-) -> tuple[PageResult, list[Document]]:
+    reader: Reader, filters: TermFilters, page: PageRequest, facets: Sequence[str] = ()
+) -> ListAnswer:
     params: dict[str, Any] = {}
     shape: dict[str, Any] = {}
     if filters.proposal:
@@ -228,10 +261,10 @@ async def term_page(
     if filters.source:
         ids = await slugs_to_ids(reader, SOURCES, filters.source, "source", "/sources")
         shape["source"] = bind(params, "source", ids)
-    result = await fetch_page(
-        reader, _term_listing(reader.dialect, TermShape(**shape)), page, **params
-    )
-    return result, [documents.term(row) for row in result.rows]
+    listing = _term_listing(reader.dialect, TermShape(**shape))
+    result = await fetch_page(reader, listing, page, **params)
+    counts = await facet_counts(reader, listing, result, TERM_FACETS, facets, params)
+    return ListAnswer(result, [documents.term(row) for row in result.rows], counts)
 
 
 # Positions ---------------------------------------------------------------------------------------
@@ -318,9 +351,24 @@ def _position_listing(dialect: str, shape: PositionShape, has_from: bool, has_to
     return Listing(walks, _position_rows)
 
 
+P = POSITIONS
+POSITION_FACETS: dict[str, FacetBuild] = {
+    "actor": lambda items: by_actor(items, P, P.c.id == items.c.id, P.c.actor_id),
+    "stance": lambda items: by_column(items, P, P.c.stance),
+    "term": lambda items: by_reference(items, P, TERMS, TERMS.c.id == P.c.term_id, TERMS.c.title),
+    "proposal": lambda items: by_reference(
+        items, P, PROPOSALS, PROPOSALS.c.id == P.c.proposal_id, PROPOSALS.c.title
+    ),
+    "precision": lambda items: by_column(items, P, P.c.date_precision),
+    "source": lambda items: by_reference(
+        items, P, SOURCES, SOURCES.c.id == P.c.source_id, SOURCES.c.title
+    ),
+}
+
+
 async def position_page(
-    reader: Reader, filters: PositionFilters, page: PageRequest
-) -> tuple[PageResult, list[Document]]:
+    reader: Reader, filters: PositionFilters, page: PageRequest, facets: Sequence[str] = ()
+) -> ListAnswer:
     params: dict[str, Any] = {}
     shape: dict[str, Any] = {}
     if filters.actor:
@@ -345,7 +393,8 @@ async def position_page(
         reader.dialect, PositionShape(**shape), dates.start is not None, dates.end is not None
     )
     result = await fetch_page(reader, positions, page, **params)
-    return result, [documents.position(row) for row in result.rows]
+    counts = await facet_counts(reader, positions, result, POSITION_FACETS, facets, params)
+    return ListAnswer(result, [documents.position(row) for row in result.rows], counts)
 
 
 @cache

@@ -9,7 +9,8 @@ from api import documents
 from api.database import Reader
 from api.documents import Document
 from api.models import Source, table_of
-from api.paging import Listing, PageRequest, PageResult, Walk, fetch_page
+from api.paging import Listing, PageRequest, Walk, fetch_page
+from api.queries.facets import ListAnswer
 
 SOURCES = table_of(Source)
 
@@ -39,9 +40,9 @@ def _listing() -> Listing:
     return Listing([Walk(select(SOURCES.c.id), (SOURCES.c.published, SOURCES.c.id))], _source_rows)
 
 
-async def source_page(reader: Reader, page: PageRequest) -> tuple[PageResult, list[Document]]:
+async def source_page(reader: Reader, page: PageRequest) -> ListAnswer:
     result = await fetch_page(reader, _listing(), page)
-    return result, [documents.source(row) for row in result.rows]
+    return ListAnswer(result, [documents.source(row) for row in result.rows], {})
 
 
 @cache

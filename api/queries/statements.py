@@ -1,6 +1,6 @@
 """Statements: who said what, and what it is about."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -20,7 +20,7 @@ from api.models import (
     statement_terms,
     table_of,
 )
-from api.paging import Listing, PageRequest, PageResult, Walk, fetch_page
+from api.paging import Listing, PageRequest, Walk, fetch_page
 from api.queries.actors import actor_ids
 from api.queries.common import (
     DateRange,
@@ -33,6 +33,14 @@ from api.queries.common import (
     json_list,
 )
 from api.queries.dates import date_branches, date_params
+from api.queries.facets import (
+    FacetBuild,
+    ListAnswer,
+    by_actor,
+    by_column,
+    by_reference,
+    facet_counts,
+)
 from api.queries.filters import Bound, any_of, bind, slugs_to_ids
 from api.search import SearchQuery, condition, expand, has_many_hits, match_expression
 from api.vocabulary import ActorKind, StatementMode
@@ -239,15 +247,38 @@ def _listing(dialect: str, shape: StatementShape, has_from: bool, has_to: bool) 
     return Listing(walks, statement_rows(dialect))
 
 
+S = STATEMENTS
+STATEMENT_FACETS: dict[str, FacetBuild] = {
+    "speaker": lambda items: by_actor(items, S, S.c.id == items.c.id, S.c.speaker_id),
+    "about": lambda items: by_actor(
+        items, MENTIONS, MENTIONS.c.statement_id == items.c.id, MENTIONS.c.actor_id
+    ),
+    "mode": lambda items: by_column(items, S, S.c.mode),
+    "precision": lambda items: by_column(items, S, S.c.date_precision),
+    "event": lambda items: by_reference(
+        items, S, EVENTS, EVENTS.c.id == S.c.event_id, EVENTS.c.title
+    ),
+    "term": lambda items: select(TERMS.c.slug, TERMS.c.title).select_from(
+        items.join(statement_terms, statement_terms.c.statement_id == items.c.id).join(
+            TERMS, TERMS.c.id == statement_terms.c.term_id
+        )
+    ),
+    "source": lambda items: by_reference(
+        items, S, SOURCES, SOURCES.c.id == S.c.source_id, SOURCES.c.title
+    ),
+}
+
+
 async def statement_page(
-    reader: Reader, filters: StatementFilters, page: PageRequest
-) -> tuple[PageResult, list[Document]]:
+    reader: Reader, filters: StatementFilters, page: PageRequest, facets: Sequence[str] = ()
+) -> ListAnswer:
     params: dict[str, Any] = {}
     shape = await bind_filters(reader, filters, params)
     dates = filters.dates
     listing = _listing(reader.dialect, shape, dates.start is not None, dates.end is not None)
     result = await fetch_page(reader, listing, page, **params)
-    return result, [statement_document(row) for row in result.rows]
+    counts = await facet_counts(reader, listing, result, STATEMENT_FACETS, facets, params)
+    return ListAnswer(result, [statement_document(row) for row in result.rows], counts)
 
 
 def statement_document(row: Any) -> Document:

@@ -9,11 +9,12 @@ from sqlalchemy import Select, select
 from api.database import Reader
 from api.documents import Document
 from api.models import Event, Participant, Statement, table_of
-from api.paging import Listing, PageRequest, PageResult, Walk, fetch_page
+from api.paging import Listing, PageRequest, Walk, fetch_page
 from api.queries import events, statements
 from api.queries.actors import actor_ids
 from api.queries.common import DateRange, id_in
 from api.queries.dates import date_branches, date_params
+from api.queries.facets import ListAnswer
 from api.queries.filters import Bound, any_of, bind, slugs_to_ids
 
 EVENT, STATEMENT = 0, 1  # on the same day, events come before what was said about them
@@ -79,9 +80,7 @@ def _statements_by_id(dialect: str) -> Select[Any]:
     return statements.statement_rows(dialect)(found.subquery("page"))
 
 
-async def timeline_page(
-    reader: Reader, filters: TimelineFilters, page: PageRequest
-) -> tuple[PageResult, list[Document]]:
+async def timeline_page(reader: Reader, filters: TimelineFilters, page: PageRequest) -> ListAnswer:
     """Events and statements in one list sorted by (date, kind, id): each list (and each of its
     date branches) is paged on its own index, the keys are merged, then the page's events and
     statements are read by id, all in the request's one snapshot."""
@@ -115,4 +114,4 @@ async def timeline_page(
             for row in await reader.rows(statement(reader.dialect), ids=ids):
                 fact = convert(row)
                 found[(kind, row[0])] = {"type": name, "date": fact["date"], name: fact}
-    return result, [found[key] for key in keys]
+    return ListAnswer(result, [found[key] for key in keys], {})

@@ -6,7 +6,7 @@ from fastapi.responses import RedirectResponse
 from api import schemas
 from api.errors import NotFound
 from api.params import actor_filters, fixed_paging, slug_path
-from api.queries.actors import actor_detail, actor_page, canonical_slug
+from api.queries.actors import ACTOR_FACETS, actor_detail, actor_page, canonical_slug
 from api.responses import document_response
 from api.routes.common import DatabaseDep, add_list_endpoints, detail_responses, resource_router
 
@@ -22,7 +22,8 @@ add_list_endpoints(
     "U.S. secretary of state.\r\n",
     filters=actor_filters,
     paging=fixed_paging,
-    read=lambda reader, filters, page: actor_page(reader, filters, page),
+    read=actor_page,
+    facets=list(ACTOR_FACETS),
     summary="Actors: people, states, organizations, groups and anonymous sources",
     description="Sorted by name (ignoring case and accents). `affiliation=united-states` lists "
     "the U.S. officials and bodies.",

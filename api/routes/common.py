@@ -1,20 +1,21 @@
 """What every resource router shares: the database, the parameter check, the error docs, and
 the two endpoints of every list (JSON, and the same question as a CSV file)."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel
 
 from api.database import Database, Reader
-from api.documents import Document
 from api.errors import ERROR_RESPONSES, NOT_FOUND_RESPONSE
-from api.paging import PageRequest, PageResult
-from api.params import refuse_unknown_parameters
+from api.paging import PageRequest
+from api.params import SEVERAL, refuse_unknown_parameters
+from api.queries.facets import ListAnswer
 from api.responses import csv_response, page_response
 
-PageRead = Callable[[Reader, Any, PageRequest], Awaitable[tuple[PageResult, list[Document]]]]
+PageRead = Callable[[Reader, Any, PageRequest, Sequence[str]], Awaitable[ListAnswer]]
 
 
 async def database(request: Request) -> Database:
@@ -70,21 +71,49 @@ def add_list_endpoints(
     read: PageRead,
     summary: str,
     description: str = "",
+    facets: Sequence[str] = (),
 ) -> None:
     """`GET path` (a JSON page) and `GET path.csv` (the same items as a spreadsheet), with the
-    same filters and paging."""
+    same filters and paging; `facets` names the fields a JSON page can count its items by."""
     Filters = Annotated[Any, Depends(filters)]
     Paging = Annotated[PageRequest, Depends(paging)]
+
+    async def csv_page(request: Request, db: DatabaseDep, found: Filters, page: Paging) -> Response:
+        answer = await db.read(lambda reader: read(reader, found, page, ()))
+        return csv_response(request, answer.result, answer.items)
 
     async def json_page(
         request: Request, db: DatabaseDep, found: Filters, page: Paging
     ) -> Response:
-        result, items = await db.read(lambda reader: read(reader, found, page))
-        return page_response(request, page, result, items)
+        answer = await db.read(lambda reader: read(reader, found, page, ()))
+        return page_response(request, page, answer.result, answer.items)
 
-    async def csv_page(request: Request, db: DatabaseDep, found: Filters, page: Paging) -> Response:
-        result, items = await db.read(lambda reader: read(reader, found, page))
-        return csv_response(request, result, items)
+    if facets:
+        # The fields, as a vocabulary of their own in the schema (StatementFacet…).
+        vocabulary = StrEnum(  # type: ignore[misc]
+            name.title().replace("_", "").removesuffix("s") + "Facet", {f: f for f in facets}
+        )
+        Facets = Annotated[
+            list[vocabulary] | None,
+            Query(
+                description="Count the list's items, under its filters, by these fields: "
+                f"{', '.join(f'`{f}`' for f in facets)}.{SEVERAL}",
+                examples=[[facets[0]]],
+            ),
+        ]
+
+        async def json_page_with_facets(
+            request: Request,
+            db: DatabaseDep,
+            found: Filters,
+            page: Paging,
+            facets: Facets = None,
+        ) -> Response:
+            asked = [str(facet) for facet in facets or ()]
+            answer = await db.read(lambda reader: read(reader, found, page, asked))
+            return page_response(request, page, answer.result, answer.items, answer.facets)
+
+        json_page = json_page_with_facets
 
     router.add_api_route(
         path,

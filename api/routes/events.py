@@ -3,7 +3,7 @@ from fastapi import Request, Response
 from api import schemas
 from api.errors import NotFound
 from api.params import date_paging, event_filters, meeting_filters, slug_path
-from api.queries.events import event_detail, event_page
+from api.queries.events import EVENT_FACETS, event_detail, event_page
 from api.responses import document_response
 from api.routes.common import DatabaseDep, add_list_endpoints, detail_responses, resource_router
 
@@ -25,6 +25,7 @@ add_list_endpoints(
     filters=event_filters,
     paging=date_paging,
     read=event_page,
+    facets=list(EVENT_FACETS),
     summary="Events: meetings, votes, speeches, trips, raids, resignations, attacks, talks…",
     description="In date order, each with its participants and their roles, and the actors "
     "it is about.",
@@ -38,6 +39,7 @@ add_list_endpoints(
     filters=meeting_filters,
     paging=date_paging,
     read=event_page,
+    facets=[f for f in EVENT_FACETS if f != "kind"],
     summary="Meetings: events of kind `meeting`, with the same filters",
     description="Who met whom, where and when: `/meetings?location=cairo`.",
 )

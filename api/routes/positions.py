@@ -5,7 +5,7 @@ from fastapi import Path, Request, Response
 from api import schemas
 from api.errors import NotFound
 from api.params import date_paging, position_filters
-from api.queries.proposals import position_detail, position_page
+from api.queries.proposals import POSITION_FACETS, position_detail, position_page
 from api.responses import document_response
 from api.routes.common import DatabaseDep, add_list_endpoints, detail_responses, resource_router
 
@@ -22,6 +22,7 @@ add_list_endpoints(
     filters=position_filters,
     paging=date_paging,
     read=position_page,
+    facets=list(POSITION_FACETS),
     summary="Where each actor stands on a proposal or one of its terms",
     description="`/positions?term=permanent-ceasefire&stance=opposes,rejects`: who opposes a "
     "permanent cease-fire.",

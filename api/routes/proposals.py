@@ -3,7 +3,14 @@ from fastapi import Request, Response
 from api import schemas
 from api.errors import NotFound
 from api.params import date_paging, fixed_paging, proposal_filters, slug_path, term_filters
-from api.queries.proposals import proposal_detail, proposal_page, term_detail, term_page
+from api.queries.proposals import (
+    PROPOSAL_FACETS,
+    TERM_FACETS,
+    proposal_detail,
+    proposal_page,
+    term_detail,
+    term_page,
+)
 from api.responses import document_response
 from api.routes.common import DatabaseDep, add_list_endpoints, detail_responses, resource_router
 
@@ -21,6 +28,7 @@ add_list_endpoints(
     filters=proposal_filters,
     paging=date_paging,
     read=proposal_page,
+    facets=list(PROPOSAL_FACETS),
     summary="Proposals on the table, each with its phases and terms in order",
 )
 
@@ -53,6 +61,7 @@ add_list_endpoints(
     filters=term_filters,
     paging=fixed_paging,
     read=term_page,
+    facets=list(TERM_FACETS),
     summary="Terms of proposals: provisions, conditions, assurances and demands, in order",
 )
 

@@ -24,7 +24,7 @@ add_list_endpoints(
     "deal,The Washington Post,2024-06-10,9831\r\n",
     filters=no_filters,
     paging=date_paging,
-    read=lambda reader, _filters, page: source_page(reader, page),
+    read=lambda reader, _filters, page, _facets: source_page(reader, page),
     summary="The articles the facts come from",
 )
 

@@ -5,7 +5,7 @@ from fastapi import Path, Request, Response
 from api import schemas
 from api.errors import NotFound
 from api.params import date_paging, statement_filters
-from api.queries.statements import statement_detail, statement_page
+from api.queries.statements import STATEMENT_FACETS, statement_detail, statement_page
 from api.responses import document_response
 from api.routes.common import DatabaseDep, add_list_endpoints, detail_responses, resource_router
 
@@ -22,6 +22,7 @@ add_list_endpoints(
     filters=statement_filters,
     paging=date_paging,
     read=statement_page,
+    facets=list(STATEMENT_FACETS),
     summary="Who said what: direct quotes and attributed claims, each with its source sentence",
     description="In date order. `speaker=blinken`, `about=sinwar`, `q=written guarantee`, "
     "`from=2024-06-10&to=2024-06-10`, `precision=day`.",
