@@ -233,25 +233,35 @@ class SQLiteReader:
         for listen in self.listeners:
             listen(sql.sql, values)
         try:
-            return self._execute(sql.sql, values, LOOP_BUDGET)
+            return self._execute(sql.sql, values, LOOP_BUDGET, wait_for_locks=False)
         except QueryTimeout:
             pass  # too slow for the event loop: run it again in a thread, with the whole deadline
         return await anyio.to_thread.run_sync(
-            self._execute, sql.sql, values, self.timeout, limiter=self.limiter
+            self._execute, sql.sql, values, self.timeout, True, limiter=self.limiter
         )
 
-    def _execute(self, sql: str, values: dict[str, Any], seconds: float) -> list[Row]:
+    def _execute(
+        self, sql: str, values: dict[str, Any], seconds: float, wait_for_locks: bool
+    ) -> list[Row]:
+        """The statement's rows, or QueryTimeout past `seconds`. On the event loop a lock is
+        never waited for (the loop would stall): the statement moves to a thread, where it
+        waits for the lock until the deadline."""
+        connection = self.holder.connection
         self.holder.deadline = time.monotonic() + seconds
+        if wait_for_locks:
+            connection.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
         try:
-            return self.holder.connection.execute(sql, values).fetchall()
+            return connection.execute(sql, values).fetchall()
         except sqlite3.OperationalError as error:
-            if str(error) == "interrupted":
+            if str(error) == "interrupted" or "locked" in str(error):
                 raise QueryTimeout from error
             raise DatabaseUnavailable(str(error)) from error
         except OverflowError as error:  # an integer past SQLite's 64 bits
             raise ValueOutOfRange(str(error)) from error
         finally:
             self.holder.deadline = NO_DEADLINE
+            if wait_for_locks:
+                connection.execute("PRAGMA busy_timeout = 0")
 
 
 @dataclass
@@ -373,7 +383,7 @@ class Database:
                 uri=True,
                 isolation_level=None,
                 check_same_thread=False,
-                timeout=self.statement_timeout,
+                timeout=0,  # no waiting for a lock on the event loop (see SQLiteReader)
             )
         except sqlite3.Error as error:
             raise DatabaseUnavailable(str(error)) from error

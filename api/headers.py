@@ -1,8 +1,9 @@
 """Security headers on every response (a pure ASGI middleware: no per-request task overhead).
 
 Every answer is data (JSON, CSV, problem+json), never a page to render, so its Content-Security-
-Policy allows nothing. The docs pages, /docs and /redoc, set their own (`docs_page_policy`), which
-the middleware leaves in place: it adds only the headers a response does not already carry.
+Policy allows nothing. The docs pages, /docs and /redoc, set their own (`docs_page_policy`), and
+so do the reading room's pages (`READING_PAGE_POLICY`); the middleware leaves those in place: it
+adds only the headers a response does not already carry.
 """
 
 import base64
@@ -12,6 +13,14 @@ import re
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+
+# The reading room's pages (api.pages): their one script, style sheet and icon come from the API
+# itself (/static/reading), with no inline script or style at all; their filter forms send GET
+# requests to the API's own pages, and the script fetches nothing.
+READING_PAGE_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),

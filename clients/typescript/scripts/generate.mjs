@@ -1,4 +1,4 @@
-// Writes src/schema.d.ts, the API's types, from its OpenAPI document with the pinned
+// Writes src/schema.ts, the API's types, from its OpenAPI document with the pinned
 // openapi-typescript (package-lock.json). Every generation goes through here, the contract test's
 // (tests/test_typescript_client.py) included, so the generator's options live in one place.
 //
@@ -6,7 +6,7 @@
 //                                                      (default http://127.0.0.1:8000: `make serve`)
 //   npm run generate -- http://127.0.0.1:8001/openapi.json
 //   npm run generate -- ./openapi.json                 from a file (relative to where npm was run)
-//   npm run generate -- <input> --out <file>           elsewhere than src/schema.d.ts
+//   npm run generate -- <input> --out <file>           elsewhere than src/schema.ts
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,7 +26,7 @@ function usage(message) {
 
 const args = process.argv.slice(2);
 let input;
-let output = path.join(PACKAGE_DIR, "src", "schema.d.ts");
+let output = path.join(PACKAGE_DIR, "src", "schema.ts");
 while (args.length > 0) {
   const arg = args.shift();
   if (arg === "--out") {

@@ -1,0 +1,148 @@
+"""Templates into responses: the Jinja2 environment, the page response and its headers, and the
+API request behind each page (its URL and `curl` command).
+
+Every value reaches the HTML through Jinja2's autoescaping (api/templates), or through
+markupsafe's `escape` for the marked article (api.pages.marks): no text of the database is ever
+written into a page unescaped. The pages load their script and style sheet from /static/reading
+and carry no inline script or style, so their Content-Security-Policy
+(`api.headers.READING_PAGE_POLICY`) allows only the API's own files.
+"""
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from api.headers import READING_PAGE_POLICY
+from api.responses import CACHE_CONTROL
+
+API_DIR = Path(__file__).resolve().parent.parent
+TEMPLATES = API_DIR / "templates"
+STATIC_DIR = API_DIR / "static" / "reading"
+STATIC_URL = "/static/reading"
+# Where the reading room's pages live: never a path of the JSON API.
+PAGES = "/read"
+
+Query = list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    """A request to the JSON API that gives what a page shows: its path and query."""
+
+    path: str
+    query: tuple[tuple[str, str], ...] = ()
+    label: str = ""
+
+    def target(self) -> str:
+        return self.path + (f"?{urlencode(self.query)}" if self.query else "")
+
+    def url(self, request: Request) -> str:
+        return base_url(request) + self.target()
+
+    def curl(self, request: Request) -> str:
+        # urlencode writes a quote as %27: the URL is always safe inside single quotes.
+        return f"curl '{self.url(request)}'"
+
+
+def base_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+def with_query(path: str, query: Iterable[tuple[str, str]]) -> str:
+    items = list(query)
+    return path + (f"?{urlencode(items)}" if items else "")
+
+
+@cache
+def asset(name: str) -> str:
+    """The URL of a file of /static/reading, with a hash of its content: a new version of the
+    file is a new URL, so browsers never mix an old script with a new page."""
+    digest = hashlib.sha256((STATIC_DIR / name).read_bytes()).hexdigest()[:10]
+    return f"{STATIC_URL}/{name}?v={digest}"
+
+
+# Filters -----------------------------------------------------------------------------------
+
+
+def words(value: Any) -> str:
+    """A vocabulary word as words: `press_remarks` → "press remarks"."""
+    return str(value).replace("_", " ")
+
+
+def day(value: Any) -> str:
+    """2024-06-10 → "10 Jun 2024"."""
+    if value is None:
+        return ""
+    found = value if isinstance(value, date) else date.fromisoformat(str(value))
+    return f"{found.day} {found:%b %Y}"
+
+
+def period(value: dict[str, Any] | None) -> str:
+    """A fact's date (api.schemas.DateInfo) as a reader says it: "10 Jun 2024", "3–9 Jun
+    2024", "from 1 May 2024 on", or "undated"."""
+    if not value or value.get("start") is None:
+        return "undated"
+    start, end = value["start"], value.get("end")
+    if end is None:
+        return f"from {day(start)} on"
+    if end == start:
+        return day(start)
+    return f"{day(start)} – {day(end)}"
+
+
+def count(total: int, exact: bool = True) -> str:
+    return f"{total:,}" + ("" if exact else "+")
+
+
+def _environment() -> Environment:
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html", "svg"], default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters.update(words=words, day=day, period=period, count=count)
+    environment.globals.update(asset=asset, pages=PAGES)
+    return environment
+
+
+ENVIRONMENT = _environment()
+
+
+def render_page(
+    request: Request,
+    template: str,
+    *,
+    api: Sequence[ApiCall],
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    """A page of the reading room: the template with its context, and `api`, the requests to
+    the JSON API behind it (the first is the page's own, shown with its curl command)."""
+    body = ENVIRONMENT.get_template(template).render(
+        request=request,
+        path=request.url.path,
+        api=[
+            {"label": call.label, "url": call.url(request), "curl": call.curl(request)}
+            for call in api
+        ],
+        **context,
+    )
+    return HTMLResponse(
+        body,
+        status_code=status_code,
+        headers={
+            "Content-Security-Policy": READING_PAGE_POLICY,
+            "Cache-Control": CACHE_CONTROL if status_code == 200 else "no-store",
+        },
+    )

@@ -1,0 +1,97 @@
+"""The reading room's router: every route answers HTML, its errors included.
+
+A page takes the API's own parameters, checked by the API's own dependencies (api.params), so a
+bad value is refused with the API's sentence; `PageRoute` shows that sentence on an HTML page
+(with the status the API would answer) instead of problem+json, and adds the time the server
+spent on the page as a `Server-Timing` header.
+"""
+
+import time
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
+
+from api.database import DatabaseUnavailable, QueryTimeout
+from api.errors import (
+    RETRY_AFTER_SECONDS,
+    InvalidParameter,
+    NotFound,
+    Problem,
+    QueryTooSlow,
+    ServiceUnavailable,
+    _describe,
+)
+from api.params import refuse_unknown_parameters
+from api.pages.render import render_page
+
+Handler = Callable[[Request], Coroutine[Any, Any, Response]]
+
+
+def error_page(request: Request, problem: Problem) -> Response:
+    messages = [error.message for error in getattr(problem, "errors", [])] or [problem.detail]
+    suggestions = getattr(problem, "suggestions", None) or []
+    response = render_page(
+        request,
+        "error.html",
+        api=[],
+        status_code=problem.status,
+        problem=problem,
+        messages=messages,
+        suggestions=suggestions,
+    )
+    response.headers.update(problem.headers)
+    return response
+
+
+class PageRoute(APIRoute):
+    """A route of a page: errors as HTML pages, and the server's time in `Server-Timing`."""
+
+    def get_route_handler(self) -> Handler:
+        handler = super().get_route_handler()
+
+        async def page_handler(request: Request) -> Response:
+            started = time.perf_counter()
+            try:
+                response = await handler(request)
+            except RequestValidationError as invalid:
+                problem: Problem = InvalidParameter(*map(_describe, invalid.errors()))
+                response = error_page(request, problem)
+            except Problem as refused:
+                response = error_page(request, refused)
+            except DatabaseUnavailable:
+                response = error_page(
+                    request,
+                    ServiceUnavailable(
+                        "The database is not answering. Try again in a few seconds.",
+                        headers={"Retry-After": RETRY_AFTER_SECONDS},
+                    ),
+                )
+            except QueryTimeout:
+                response = error_page(
+                    request,
+                    QueryTooSlow(
+                        "The question took too long to answer and was stopped. Narrow it (a "
+                        "date range, a speaker) or try again in a few seconds.",
+                        headers={"Retry-After": RETRY_AFTER_SECONDS},
+                    ),
+                )
+            milliseconds = (time.perf_counter() - started) * 1000
+            response.headers["Server-Timing"] = f"page;dur={milliseconds:.1f}"
+            return response
+
+        return page_handler
+
+
+def page_router() -> APIRouter:
+    return APIRouter(
+        route_class=PageRoute,
+        include_in_schema=False,
+        dependencies=[Depends(refuse_unknown_parameters)],
+    )
+
+
+def not_found(what: str) -> NotFound:
+    return NotFound(what)
