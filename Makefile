@@ -35,16 +35,32 @@ $(BROWSER_MODULES): $(BROWSER_DIR)/package.json $(BROWSER_DIR)/package-lock.json
 		echo "note: no npm (Node.js 20 or later): the browser tests will skip"; \
 	fi
 
-.PHONY: install browser serve test lint
+# The TypeScript contract test (tests/test_typescript_client.py) type-checks and runs the typed
+# client of clients/typescript against the API: its npm packages (openapi-typescript,
+# openapi-fetch, typescript) come from clients/typescript/package-lock.json, the same way (`npm
+# ci`, again whenever the lock file changes). Without npm the test skips, except under CI.
+CLIENT_DIR := clients/typescript
+CLIENT_MODULES := $(CLIENT_DIR)/node_modules/.package-lock.json
+
+$(CLIENT_MODULES): $(CLIENT_DIR)/package.json $(CLIENT_DIR)/package-lock.json
+	@if command -v npm >/dev/null; then \
+		cd $(CLIENT_DIR) && npm ci --no-audit --no-fund && touch node_modules/.package-lock.json; \
+	else \
+		echo "note: no npm (Node.js 20 or later): the TypeScript client test will skip"; \
+	fi
+
+.PHONY: install browser client serve test lint
 install: $(INSTALLED)
 
 browser: $(CHROMIUM) $(BROWSER_MODULES)
+
+client: $(CLIENT_MODULES)
 
 PORT ?= 8000
 serve: $(INSTALLED)
 	$(BIN)/eventdb serve --port $(PORT)
 
-test: $(INSTALLED) browser
+test: $(INSTALLED) browser client
 	$(BIN)/pytest
 
 lint: $(INSTALLED)

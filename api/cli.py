@@ -87,6 +87,51 @@ def seed(
 
 
 @app.command()
+def check(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Seed files to check. Default: every *.yaml in seed/.", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """Check seed files without a database: their schema, references, slugs, dates and
+    evidence (found exactly once). Silent when they are right; exit 1 naming the file, the
+    item and the field when not."""
+    from api.loader import SeedError, seed_files
+    from api.loader import check as check_files
+
+    paths = files or seed_files(Settings().seed_dir)
+    if not paths:
+        _fail(f"no seed files in {Settings().seed_dir}")
+    try:
+        check_files(paths)
+    except SeedError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from error
+
+
+@app.command()
+def schemas(
+    folder: Annotated[
+        Path | None,
+        typer.Argument(help="Folder to write into. Default: seed/.", show_default=False),
+    ] = None,
+) -> None:
+    """Write the JSON Schemas of the seed files (actors.schema.json, source.schema.json), for
+    editors that validate YAML as it is typed."""
+    import orjson
+
+    from api.seedfile import SCHEMA_FILES, json_schema
+
+    folder = folder or Settings().seed_dir
+    for name, model in SCHEMA_FILES.items():
+        path = folder / name
+        path.write_bytes(orjson.dumps(json_schema(model), option=orjson.OPT_INDENT_2) + b"\n")
+        typer.echo(f"wrote {path}")
+
+
+@app.command()
 def synth(
     statements: Annotated[int, typer.Option(help="How many statements to generate.", min=1)],
     database_url: DatabaseUrl = None,

@@ -13,7 +13,7 @@ from pathlib import Path
 import fastapi_offline
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from api.headers import docs_page_policy
@@ -39,12 +39,9 @@ EMPTY_IMAGE = b"data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg'/%3E
 
 
 def install_docs(app: FastAPI) -> None:
-    """Serve /docs (Swagger UI), /redoc (ReDoc), their files, and / (a redirect to /docs)."""
+    """Serve /docs (Swagger UI), /redoc (ReDoc) and their files. (`/` is the reading room's home
+    page: api.pages.)"""
     openapi_url = app.openapi_url or "/openapi.json"
-
-    @app.get("/", include_in_schema=False)
-    def home() -> RedirectResponse:
-        return RedirectResponse("/docs")
 
     @app.get("/docs", include_in_schema=False)
     def swagger_ui() -> HTMLResponse:

@@ -577,6 +577,9 @@ def check(paths: Sequence[Path]) -> Checked:
 
 # Writing ------------------------------------------------------------------------------------------
 
+# A source file to write: what it holds, and the texts whose hyphenated words search must know.
+_Changed = tuple[_SourceFile, dict[str, list[Row]], list[str]]
+
 _TABLES = {
     "sources": table_of(Source),
     "actors": table_of(Actor),
@@ -686,6 +689,7 @@ def _write(connection: Connection, checked: Checked, reset: bool) -> list[SeedRe
     apply_writes(connection, [p for p in plans if p is not actor_plan])
     _refuse_removed_actors_in_use(connection, checked, actor_plan)
     apply_deletes(connection, [actor_plan])
+    _refuse_unknown_same_as(connection, changed)
     _sync_names(connection, checked)
     _add_compounds(connection, [w for _, _, words_ in changed for w in words_])
 
@@ -773,11 +777,7 @@ def _resolved(row: Row, ids: dict[str, dict[tuple[Any, ...], int]], table: str) 
     return found
 
 
-def _refuse_taken_slugs(
-    connection: Connection,
-    changed: list[tuple[_SourceFile, dict[str, list[Row]], list[str]]],
-    owned: list[int],
-) -> None:
+def _refuse_taken_slugs(connection: Connection, changed: list[_Changed], owned: list[int]) -> None:
     """A slug already used by a source that is not being loaded would break a unique index."""
     for name in ("events", "proposals", "terms", "statements"):
         table = _TABLES[name]
@@ -794,6 +794,26 @@ def _refuse_taken_slugs(
                     f"{source.path}: {name[:-1]} '{taken[0]}': the slug is already used by "
                     f"source '{taken[1]}'"
                 )
+
+
+def _refuse_unknown_same_as(connection: Connection, changed: list[_Changed]) -> None:
+    """`same_as` names a statement of another source, loaded now or before."""
+    statements = table_of(Statement)
+    for source, rows, _ in changed:
+        for i, row in enumerate(rows.get("statements", [])):
+            target = row["same_as"]
+            if target is None:
+                continue
+            found = connection.execute(
+                select(Source.slug)
+                .join(statements, statements.c.source_id == Source.id)
+                .where(statements.c.slug == target)
+            ).first()
+            where = f"{source.path}: statements[{i}] '{row['slug']}': same_as"
+            if found is None:
+                raise SeedError(f"{where}: no statement of any source has the slug '{target}'")
+            if found[0] == source.spec.source.slug:
+                raise SeedError(f"{where}: '{target}' is a statement of the same source")
 
 
 def _sync_names(connection: Connection, checked: Checked) -> None:

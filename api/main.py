@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 
 from api.cache import ResponseCacheMiddleware
 from api.database import Database, create_db_engine
@@ -14,6 +15,9 @@ from api.headers import HeadAsGetMiddleware, SecurityHeadersMiddleware
 from api.hosts import AllowedHostsMiddleware
 from api.loader import load, seed_files
 from api.openapi import publish_exact_schema
+from api.pages import STATIC_DIR as READING_STATIC_DIR
+from api.pages import STATIC_URL as READING_STATIC_URL
+from api.pages import router as reading_room
 from api.query_string import QueryStringMiddleware
 from api.routes import ROUTERS
 from api.schema_version import upgrade
@@ -89,6 +93,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(HeadAsGetMiddleware)
     for router in ROUTERS:
         app.include_router(router)
+    # The reading room: HTML pages at / and under /read, and their files.
+    app.include_router(reading_room)
+    app.mount(READING_STATIC_URL, StaticFiles(directory=READING_STATIC_DIR), name="reading")
     install_docs(app)
     return app
 

@@ -247,3 +247,16 @@ class SeedFile(Strict):
     proposals: list[ProposalSpec] = []
     statements: list[StatementSpec] = []
     positions: list[PositionSpec] = []
+
+
+# JSON Schemas of the two kinds of seed file, for editors (yaml-language-server) and a data
+# repository's CI: `eventdb schemas` writes them into seed/.
+SCHEMA_FILES: dict[str, type[BaseModel]] = {
+    "actors.schema.json": RegistryFile,
+    "source.schema.json": SeedFile,
+}
+
+
+def json_schema(model: type[BaseModel]) -> dict[str, Any]:
+    schema = model.model_json_schema()
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}

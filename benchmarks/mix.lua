@@ -7,7 +7,8 @@
 -- rank k in it with probability proportional to 1 / k^EXPONENT (Zipf: a few popular URLs, a long
 -- tail). SEED makes the draws repeatable: two servers given the same file and seed are asked the
 -- same sequence of questions. done() prints one line, `BENCH key=value …`, for benchmarks/run.py:
--- the distinct URLs asked, the errors and the latency percentiles in microseconds.
+-- the distinct URLs asked, the requests for a URL asked before (the most a cache could answer),
+-- the errors and the latency percentiles in microseconds.
 
 local threads = {}
 
@@ -19,6 +20,7 @@ end
 local groups = {}
 local cumulative = {}
 seen = {}
+repeats = 0
 
 function init(args)
   local exponent = tonumber(args[2] or "1")
@@ -66,13 +68,19 @@ function request()
       high = middle
     end
   end
-  seen[g * 10000000 + low] = true
+  local key = g * 10000000 + low
+  if seen[key] then
+    repeats = repeats + 1
+  else
+    seen[key] = true
+  end
   return groups[g][low]
 end
 
 function done(summary, latency, requests)
-  local union, distinct = {}, 0
+  local union, distinct, repeated = {}, 0, 0
   for _, thread in ipairs(threads) do
+    repeated = repeated + thread:get("repeats")
     for key, _ in pairs(thread:get("seen")) do
       if not union[key] then
         union[key] = true
@@ -83,10 +91,10 @@ function done(summary, latency, requests)
   local errors = summary.errors
   io.write(string.format(
     "BENCH requests=%d duration_us=%d bytes=%d status_errors=%d connect_errors=%d "
-      .. "read_errors=%d write_errors=%d timeouts=%d distinct=%d p50_us=%d p90_us=%d "
-      .. "p99_us=%d max_us=%d\n",
+      .. "read_errors=%d write_errors=%d timeouts=%d distinct=%d repeats=%d p50_us=%d "
+      .. "p90_us=%d p99_us=%d max_us=%d\n",
     summary.requests, summary.duration, summary.bytes, errors.status, errors.connect,
-    errors.read, errors.write, errors.timeout, distinct, latency:percentile(50),
+    errors.read, errors.write, errors.timeout, distinct, repeated, latency:percentile(50),
     latency:percentile(90), latency:percentile(99), latency.max
   ))
 end

@@ -21,7 +21,8 @@ from api.database import create_db_engine
 from api.main import prepare_database
 from api.models import Actor, Base
 from api.schema_version import current_revision, head_revision
-from api.settings import Settings
+from api.seedfile import SCHEMA_FILES, json_schema
+from api.settings import PROJECT_ROOT, Settings
 from tests.database_state import snapshot, table_counts
 
 EVENTDB = str(Path(sys.executable).parent / "eventdb")
@@ -232,3 +233,43 @@ def test_serving_sqlite_loads_a_seed_file_that_changed_since_the_last_start(tmp_
         names = set(connection.scalars(select(Actor.name)))
     engine.dispose()
     assert "Lena Ortiz-Vega" in names and "Lena Ortiz" not in names
+
+
+# Checking seed files without a database
+
+
+def test_check_is_silent_and_exits_0_when_the_seed_is_right(workdir: Path) -> None:
+    run = eventdb("check", cwd=workdir)  # the project's own seed/
+    assert (run.returncode, run.stdout, run.stderr) == (0, "", "")
+
+
+def test_check_exits_1_naming_the_file_the_item_and_the_field(
+    workdir: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "seed"
+    shutil.copytree(DATA, folder)
+    path = folder / FIXTURE.name
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("speaker: sam-okafor", "speaker: sam-okafor-jr", 1), "utf-8")
+
+    run = eventdb("check", str(path), cwd=workdir)
+
+    assert run.returncode == 1
+    assert f"{path}: statements[1] 'okafor-wants-toll-halved': speaker: " in run.stderr
+    assert "Traceback" not in run.stderr
+    assert list(workdir.iterdir()) == []  # no database was created
+
+
+def test_the_json_schemas_in_seed_are_those_of_the_loader() -> None:
+    """An editor validates a seed file as it is typed against seed/*.schema.json: they must be
+    the loader's own (`eventdb schemas` writes them)."""
+    for name, model in SCHEMA_FILES.items():
+        written = json.loads((PROJECT_ROOT / "seed" / name).read_text(encoding="utf-8"))
+        assert written == json_schema(model), f"seed/{name} is stale: run `eventdb schemas`"
+
+
+def test_every_seed_file_names_its_json_schema_for_editors() -> None:
+    for path in (PROJECT_ROOT / "seed").glob("*.yaml"):
+        schema = "actors" if path.name == "actors.yaml" else "source"
+        first_line = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first_line == f"# yaml-language-server: $schema=./{schema}.schema.json"

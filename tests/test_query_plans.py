@@ -89,7 +89,8 @@ def hot_queries(url: str) -> dict[str, str]:
         "statements about an actor": f"/statements?about={speaker}",
         "statements of one source": "/statements?source=synthetic-7",
         "day-precise facts of a month": "/timeline?from=2024-11-01&to=2024-11-30&precision=day",
-        "facets of an actor's statements": f"/statements?speaker={speaker}&facets=about,term,mode,event,source,precision",
+        "facets of an actor's statements": f"/statements?speaker={speaker}&facets="
+        "about,term,mode,event,source,precision",
         "facets of positions": "/positions?facets=actor,stance,term,proposal",
         "an unknown event slug": "/statements?event=no-such-event-xyz",
         "an unknown actor": "/statements?speaker=nobody+at+all",

@@ -12,8 +12,8 @@ from typing import Any
 
 from api.database import Reader
 from api.documents import Document
-from api.paging import MAX_LIMIT, PageRequest, filters_fingerprint
-from api.pages.render import ApiCall, Query
+from api.paging import MAX_LIMIT, PageRequest, PageResult, filters_fingerprint
+from api.pages.render import ApiCall, Query, with_query
 from api.queries.facets import ListAnswer
 
 PageRead = Callable[[Reader, Any, PageRequest, Sequence[str]], Awaitable[ListAnswer]]
@@ -60,3 +60,17 @@ async def every_item(
             break
     call = ApiCall(api_path, (*query, ("limit", str(MAX_LIMIT))), label)
     return Everything(items, call, cursor is None)
+
+
+def page_links(path: str, query: Query, result: PageResult) -> dict[str, str | None]:
+    """The page's own links to the next, previous and first pages (the API's cursors)."""
+    kept = [(name, value) for name, value in query if name != "cursor"]
+    return {
+        "next": with_query(path, [*kept, ("cursor", result.next_cursor)])
+        if result.next_cursor
+        else None,
+        "prev": with_query(path, [*kept, ("cursor", result.prev_cursor)])
+        if result.prev_cursor
+        else None,
+        "first": with_query(path, kept),
+    }

@@ -18,7 +18,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from markupsafe import Markup, escape
+from html import escape
+
+from markupsafe import Markup
 
 # Which of two marks with the same span is the outer one: the larger fact outside.
 KIND_ORDER = (
@@ -119,22 +121,20 @@ def _render(text: str, node: _Node, out: list[str]) -> None:
         out.append(escape(text[at : child.start]))
         span = child.span
         assert span is not None
+        kind, card = escape(span.kind), escape(span.card)
         if child.first:
+            note = f' data-note="{escape(span.note)}"' if span.note else ""
             out.append(
-                Markup('<mark id="{}" data-kind="{}" data-id="{}" data-card="{}" data-level="{}"')
-                .format(span.dom_id, span.kind, span.id, span.card, child.level)
+                f'<mark id="{escape(span.dom_id)}" data-kind="{kind}" data-id="{escape(span.id)}" '
+                f'data-card="{card}" data-level="{child.level}"{note}>'
             )
-            if span.note:
-                out.append(Markup(' data-note="{}"').format(span.note))
-            out.append(Markup(">"))
         else:
             out.append(
-                Markup(
-                    '<mark data-kind="{}" data-part-of="{}" data-card="{}" data-level="{}">'
-                ).format(span.kind, span.dom_id, span.card, child.level)
+                f'<mark data-kind="{kind}" data-part-of="{escape(span.dom_id)}" '
+                f'data-card="{card}" data-level="{child.level}">'
             )
         _render(text, child, out)
-        out.append(Markup("</mark>"))
+        out.append("</mark>")
         at = child.end
     out.append(escape(text[at : node.end]))
 
@@ -142,19 +142,23 @@ def _render(text: str, node: _Node, out: list[str]) -> None:
 def marked_text(text: str, spans: Sequence[Span]) -> Markup:
     """The text as `<p>` elements with every span marked (see the module's docstring). A span
     outside the text, or empty, is left out."""
-    valid = [s for s in spans if 0 <= s.start < s.end <= len(text)]
-    begun: set[int] = set()  # the spans whose first fragment is written
+    waiting = sorted(
+        (s for s in spans if 0 <= s.start < s.end <= len(text)), key=lambda s: s.start, reverse=True
+    )
+    running: list[Span] = []  # spans begun in an earlier paragraph that go on past it
     out: list[str] = []
     for start, end in paragraphs(text):
         paragraph = _Node(start, end, None, False)
-        clipped = []
-        for number, s in enumerate(valid):
-            if s.start < end and s.end > start:
-                clipped.append((max(s.start, start), min(s.end, end), s, number not in begun))
-                begun.add(number)
+        clipped = [(start, min(s.end, end), s, False) for s in running if s.end > start]
+        while waiting and waiting[-1].start < end:
+            s = waiting.pop()
+            if s.end > start:  # else it lies between two paragraphs: nothing to mark
+                clipped.append((max(s.start, start), min(s.end, end), s, True))
+        running = [s for _, _, s, _ in clipped if s.end > end]
         _nest(paragraph, clipped)
         depth = _levels(paragraph) - 1
-        out.append(Markup('<p data-depth="{}">').format(min(depth, 12)))
+        out.append(f'<p data-depth="{min(depth, 12)}">')
         _render(text, paragraph, out)
-        out.append(Markup("</p>\n"))
-    return Markup("").join(out)
+        out.append("</p>\n")
+    # Every piece of text and every attribute value went through `escape` above.
+    return Markup("".join(out))

@@ -9,19 +9,22 @@ and carry no inline script or style, so their Content-Security-Policy
 """
 
 import hashlib
+from html import escape
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from api.headers import READING_PAGE_POLICY
+from api.pages.marks import dom_id
 from api.responses import CACHE_CONTROL
 
 API_DIR = Path(__file__).resolve().parent.parent
@@ -43,7 +46,7 @@ class ApiCall:
     label: str = ""
 
     def target(self) -> str:
-        return self.path + (f"?{urlencode(self.query)}" if self.query else "")
+        return with_query(self.path, self.query)
 
     def url(self, request: Request) -> str:
         return base_url(request) + self.target()
@@ -58,8 +61,10 @@ def base_url(request: Request) -> str:
 
 
 def with_query(path: str, query: Iterable[tuple[str, str]]) -> str:
+    """`path?query`, with commas as they are (`facets=speaker,mode`): the API reads a comma
+    in a list parameter as a separator either way."""
     items = list(query)
-    return path + (f"?{urlencode(items)}" if items else "")
+    return path + (f"?{urlencode(items, safe=',')}" if items else "")
 
 
 @cache
@@ -78,12 +83,20 @@ def words(value: Any) -> str:
     return str(value).replace("_", " ")
 
 
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def as_date(value: Any) -> date:
+    """A date of a document: a `date` (PostgreSQL) or its ISO text (SQLite)."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
 def day(value: Any) -> str:
     """2024-06-10 → "10 Jun 2024"."""
     if value is None:
         return ""
-    found = value if isinstance(value, date) else date.fromisoformat(str(value))
-    return f"{found.day} {found:%b %Y}"
+    found = as_date(value)
+    return f"{found.day} {MONTHS[found.month - 1]} {found.year}"
 
 
 def period(value: dict[str, Any] | None) -> str:
@@ -99,20 +112,58 @@ def period(value: dict[str, Any] | None) -> str:
     return f"{day(start)} – {day(end)}"
 
 
+def actor_link(actor: dict[str, Any]) -> Markup:
+    """An actor (api.schemas.ActorRef) as a link to its page."""
+    return Markup(
+        f'<a href="{PAGES}/actors/{quote(actor["slug"])}">{escape(actor["name"])}</a>'
+    )
+
+
+def when(value: dict[str, Any]) -> Markup:
+    """A fact's date with its precision and the words as written."""
+    written = value.get("as_written")
+    said = f" · as written: “{escape(written)}”" if written else ""
+    if value.get("start") is None:
+        return Markup(f'<span class="date">undated</span>{said}')
+    start = escape(str(value["start"]))
+    opened = " · open-ended" if value.get("end") is None else ""
+    return Markup(
+        f'<span class="date"><time datetime="{start}">{escape(period(value))}</time></span> · '
+        f'<span class="precision">{escape(value["precision"])}</span>{opened}{said}'
+    )
+
+
 def count(total: int, exact: bool = True) -> str:
     return f"{total:,}" + ("" if exact else "+")
 
 
+class _Environment(Environment):
+    """Jinja2 reads `doc.name` as an attribute first, then as an item: a document is a dict, so
+    the item comes first here (the other order costs an exception per lookup)."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 def _environment() -> Environment:
-    environment = Environment(
+    environment = _Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(["html", "svg"], default=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.filters.update(words=words, day=day, period=period, count=count)
-    environment.globals.update(asset=asset, pages=PAGES)
+    environment.filters.update(
+        words=words, day=day, period=period, count=count, actor=actor_link, when=when
+    )
+    environment.globals.update(
+        asset=asset, pages=PAGES, mark_id=lambda kind, key: dom_id(kind, str(key))
+    )
     return environment
 
 

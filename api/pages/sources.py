@@ -21,7 +21,7 @@ from api.database import Reader
 from api.documents import Document, parsed_list
 from api.errors import NotFound
 from api.models import Actor, Introduction, Source, table_of
-from api.pages.lists import every_item
+from api.pages.lists import every_item, page_links
 from api.pages.marks import KIND_ORDER, Span, marked_text
 from api.pages.render import PAGES, ApiCall, render_page
 from api.pages.routing import page_router
@@ -251,12 +251,13 @@ async def source_page(
 async def sources_page(request: Request, db: DatabaseDep, cursor: str | None = None) -> Response:
     page = PageRequest("/sources", filters_fingerprint([]), "date", 50, cursor)
     answer = await db.read(lambda reader: list_sources(reader, page))
-    query = (("cursor", cursor),) if cursor else ()
+    query = [("cursor", cursor)] if cursor else []
     return render_page(
         request,
         "sources.html",
-        api=[ApiCall("/sources", query)],
+        api=[ApiCall("/sources", tuple(query))],
         answer=answer,
+        links=page_links(f"{PAGES}/sources", query, answer.result),
     )
 
 

@@ -3,7 +3,7 @@
 // (tests/test_typescript_client.py) included, so the generator's options live in one place.
 //
 //   npm run generate                                   from $EVENTDB_URL/openapi.json
-//                                                      (default http://127.0.0.1:8000: `make serve`)
+//                                                      ($EVENTDB_URL: http://127.0.0.1:8000)
 //   npm run generate -- http://127.0.0.1:8001/openapi.json
 //   npm run generate -- ./openapi.json                 from a file (relative to where npm was run)
 //   npm run generate -- <input> --out <file>           elsewhere than src/schema.ts
@@ -20,7 +20,7 @@ const OPTIONS = [];
 const CALLER_DIR = process.env.INIT_CWD ?? process.cwd();
 
 function usage(message) {
-  console.error(`${message}\nusage: npm run generate -- [URL or file of openapi.json] [--out FILE]`);
+  console.error(`${message}\nusage: npm run generate -- [URL or file of openapi.json] [--out F]`);
   process.exit(2);
 }
 
@@ -40,7 +40,8 @@ while (args.length > 0) {
   }
 }
 if (input === undefined) {
-  input = `${(process.env.EVENTDB_URL ?? "http://127.0.0.1:8000").replace(/\/+$/, "")}/openapi.json`;
+  const server = process.env.EVENTDB_URL ?? "http://127.0.0.1:8000";
+  input = `${server.replace(/\/+$/, "")}/openapi.json`;
 } else if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(input)) {
   input = path.resolve(CALLER_DIR, input);
 }
