@@ -248,7 +248,11 @@ def add_list_page(router: APIRouter, spec: ListSpec, filters: Callable[..., Any]
     path = f"{PAGES}/{spec.name}"
 
     async def list_page(
-        request: Request, db: DatabaseDep, found: Filters, paging: PagingDep, facets: FacetsParam = None
+        request: Request,
+        db: DatabaseDep,
+        found: Filters,
+        paging: PagingDep,
+        facets: FacetsParam = None,
     ) -> Response:
         asked = list(dict.fromkeys(facets or spec.shown))
         unknown = [name for name in asked if name not in spec.available]
@@ -259,7 +263,9 @@ def add_list_page(router: APIRouter, spec: ListSpec, filters: Callable[..., Any]
                 f"{', '.join(spec.available)}.",
             )
         query = [(n, v) for n, v in request.query_params.multi_items() if n != "facets"]
-        page = PageRequest(spec.api_path, fingerprint(query), paging.sort, paging.limit, paging.cursor)
+        page = PageRequest(
+            spec.api_path, fingerprint(query), paging.sort, paging.limit, paging.cursor
+        )
         answer = await db.read(lambda reader: spec.read(reader, found, page, asked))
         api_query = (*query, ("facets", ",".join(asked)))
         filters_given = [(n, v) for n, v in query if n not in PAGING_PARAMETERS and n != "sort"]

@@ -12,8 +12,8 @@ from typing import Any
 
 from api.database import Reader
 from api.documents import Document
-from api.paging import MAX_LIMIT, PageRequest, PageResult, filters_fingerprint
 from api.pages.render import ApiCall, Query, with_query
+from api.paging import MAX_LIMIT, PageRequest, PageResult, filters_fingerprint
 from api.queries.facets import ListAnswer
 
 PageRead = Callable[[Reader, Any, PageRequest, Sequence[str]], Awaitable[ListAnswer]]

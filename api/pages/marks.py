@@ -17,7 +17,6 @@ import heapq
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-
 from html import escape
 
 from markupsafe import Markup

@@ -9,11 +9,11 @@ and carry no inline script or style, so their Content-Security-Policy
 """
 
 import hashlib
-from html import escape
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from html import escape
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -114,9 +114,7 @@ def period(value: dict[str, Any] | None) -> str:
 
 def actor_link(actor: dict[str, Any]) -> Markup:
     """An actor (api.schemas.ActorRef) as a link to its page."""
-    return Markup(
-        f'<a href="{PAGES}/actors/{quote(actor["slug"])}">{escape(actor["name"])}</a>'
-    )
+    return Markup(f'<a href="{PAGES}/actors/{quote(actor["slug"])}">{escape(actor["name"])}</a>')
 
 
 def when(value: dict[str, Any]) -> Markup:

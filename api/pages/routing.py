@@ -24,8 +24,8 @@ from api.errors import (
     ServiceUnavailable,
     _describe,
 )
-from api.params import refuse_unknown_parameters
 from api.pages.render import render_page
+from api.params import refuse_unknown_parameters
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 

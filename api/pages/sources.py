@@ -176,7 +176,9 @@ def spans_of(facts: SourceFacts) -> list[Span]:
             note = f"{actor['name']}: {_words(mention['role'])} of this event"
             add(mention["evidence"], "mention", key, card, note)
     for position in facts.positions:
-        add(position["evidence"], "position", str(position["id"]), f"card-position-{position['id']}")
+        add(
+            position["evidence"], "position", str(position["id"]), f"card-position-{position['id']}"
+        )
     for term in facts.terms:
         add(term["evidence"], "term", term["slug"], f"card-term-{term['slug']}")
     for proposal in facts.proposals:
