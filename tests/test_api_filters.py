@@ -380,3 +380,115 @@ def test_a_position_shows_who_made_the_statement_it_rests_on(client: httpx.Clien
     assert claims
     assert all(claim["speaker"]["slug"] for claim in claims)
     assert "some-us-officials" in {claim["speaker"]["slug"] for claim in claims}
+
+
+# What a statement or an event is about -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "name", "slug"),
+    [
+        ("/statements", "sinwar", "yehiya-sinwar"),
+        ("/events", "hamas", "hamas"),
+        ("/timeline", "Netanyahu", "benjamin-netanyahu"),
+    ],
+)
+def test_about_finds_the_facts_that_name_an_actor(
+    client: httpx.Client, path: str, name: str, slug: str
+) -> None:
+    found = items(client, path, about=name)
+    assert found
+    for item in found:
+        fact = item[item["type"]] if path == "/timeline" else item
+        assert slug in {m["actor"]["slug"] for m in fact["about"]}
+
+
+def test_about_finds_a_claim_that_calls_the_actor_by_a_description(client: httpx.Client) -> None:
+    """"The militant leader … may prefer to die a martyr's death": about Sinwar, not by name."""
+    claim = client.get("/statements/us-officials-sinwar-martyr").json()
+    [sinwar] = [m for m in claim["about"] if m["actor"]["slug"] == "yehiya-sinwar"]
+    assert sinwar["evidence"]["text"] == "The militant leader"
+    assert "us-officials-sinwar-martyr" in slugs(items(client, "/statements", about="Sinwar"))
+
+
+def test_every_mention_quotes_the_source_where_it_names_the_actor(client: httpx.Client) -> None:
+    text = client.get("/sources/wapo-2024-06-10-blinken").json()["text"]
+    mentions = [m for s in items(client, "/statements") for m in s["about"]]
+    mentions += [m for e in items(client, "/events") for m in e["about"]]
+    assert len(mentions) > 100
+    for mention in mentions:
+        evidence = mention["evidence"]
+        assert text[evidence["start"] : evidence["end"]] == evidence["text"]
+
+
+# Names as the article writes them -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("senior diplomat", "senior-diplomat"),
+        ("four officials", "four-officials"),
+        ("a senior diplomat familiar with the negotiations", "senior-diplomat"),
+        ("El-Sisi", "abdel-fatah-el-sisi"),
+        ("the Israeli leader", "benjamin-netanyahu"),
+    ],
+)
+def test_a_run_of_whole_words_of_one_actor_s_name_names_that_actor(
+    client: httpx.Client, name: str, slug: str
+) -> None:
+    found = client.get(f"/actors/{name}", follow_redirects=False)
+    assert found.status_code == 308
+    assert found.headers["location"] == f"/actors/{slug}"
+
+
+@pytest.mark.parametrize(("name", "slug"), [("senior diplomat", "senior-diplomat")])
+def test_a_speaker_as_the_article_writes_it_finds_what_they_said(
+    client: httpx.Client, name: str, slug: str
+) -> None:
+    found = items(client, "/statements", speaker=name)
+    assert found and {s["speaker"]["slug"] for s in found} == {slug}
+
+
+def test_a_run_of_words_several_actors_share_answers_422_naming_them(client: httpx.Client) -> None:
+    response = client.get("/statements", params={"speaker": "Israeli"})
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert "could be any of" in error["message"]
+    assert {"israel", "israeli-war-cabinet", "benjamin-netanyahu"} <= set(error["suggestions"])
+
+
+# Precision ------------------------------------------------------------------------------------
+
+
+def test_precision_day_keeps_only_the_facts_of_that_day(client: httpx.Client) -> None:
+    saturday = {"from": "2024-06-08", "to": "2024-06-08"}
+    overlapping = items(client, "/timeline", **saturday)
+    that_day = items(client, "/timeline", **saturday, precision="day")
+    assert that_day and len(that_day) < len(overlapping)
+    assert {entry["date"]["precision"] for entry in that_day} == {"day"}
+    assert all(entry["date"]["start"] <= "2024-06-08" <= entry["date"]["end"] for entry in that_day)
+
+
+@pytest.mark.parametrize("path", ["/statements", "/events", "/positions", "/timeline"])
+def test_precision_takes_several_values(client: httpx.Client, path: str) -> None:
+    week_or_month = items(client, path, precision="week,month")
+    assert {i["date"]["precision"] for i in week_or_month} <= {"week", "month"}
+    alone = len(items(client, path, precision="week")) + len(items(client, path, precision="month"))
+    assert len(week_or_month) == alone
+
+
+# Evidence in context --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/statements", "/events", "/positions", "/terms", "/actors"])
+def test_every_evidence_comes_with_the_whole_sentence_it_sits_in(
+    client: httpx.Client, path: str
+) -> None:
+    text = client.get("/sources/wapo-2024-06-10-blinken").json()["text"]
+    for item in items(client, path):
+        evidence = item["evidence"]
+        sentence = evidence["sentence"]
+        assert text[sentence["start"] : sentence["end"]] == sentence["text"]
+        assert sentence["start"] <= evidence["start"] < evidence["end"] <= sentence["end"]
+        assert sentence["text"].strip() == sentence["text"]

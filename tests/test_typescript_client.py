@@ -103,9 +103,10 @@ def test_the_committed_types_are_those_the_live_schema_generates(tmp_path: Path)
         )
         shown = "".join(list(diff)[:120])
         pytest.fail(
-            "The TypeScript types are stale: the API's schema changed. With the API served "
-            "(`make serve`), run `cd clients/typescript && npm run generate`, then check that "
-            f"the client still builds (`npm run typecheck`) and commit the diff:\n{shown}",
+            "clients/typescript/src/schema.ts is not what the API's /openapi.json generates "
+            "(the schema changed, or the file was edited). With the API served (`make serve`), "
+            "run `cd clients/typescript && npm run generate`, check that the client still "
+            f"builds (`npm run typecheck`), and commit the diff:\n{shown}",
             pytrace=False,
         )
 

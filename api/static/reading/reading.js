@@ -54,6 +54,7 @@ function enableMarks(text) {
   const marks = Array.from(text.querySelectorAll("mark[data-id]"));
   if (!panel || !body || marks.length === 0) return;
   document.body.classList.add("marks-on");
+  panel.hidden = false;
   for (const hint of document.querySelectorAll(".js-only")) hint.hidden = false;
   marks.forEach((mark, index) => {
     mark.tabIndex = index === 0 ? 0 : -1;

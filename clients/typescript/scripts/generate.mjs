@@ -2,8 +2,8 @@
 // openapi-typescript (package-lock.json). Every generation goes through here, the contract test's
 // (tests/test_typescript_client.py) included, so the generator's options live in one place.
 //
-//   npm run generate                                   from $EVENTDB_URL/openapi.json
-//                                                      ($EVENTDB_URL: http://127.0.0.1:8000)
+//   npm run generate                                   from $EVENTDB_URL/openapi.json, by
+//                                                      default http://127.0.0.1:8000/openapi.json
 //   npm run generate -- http://127.0.0.1:8001/openapi.json
 //   npm run generate -- ./openapi.json                 from a file (relative to where npm was run)
 //   npm run generate -- <input> --out <file>           elsewhere than src/schema.ts

@@ -654,7 +654,7 @@ export interface components {
              * @description False when more than 1,000 items match: `total` is then 1,000.
              * @example true
              */
-            total_exact?: boolean;
+            total_exact: boolean;
             /**
              * Limit
              * @example 50
