@@ -370,12 +370,14 @@ def test_a_seed_killed_half_way_leaves_the_database_as_it_was(cluster: Cluster) 
                     if ("positions:RowExclusiveLock", False) in locks
                 ]
                 if waiting:
+                    held = list(seed_backend_locks(watcher).values())
                     break
                 time.sleep(0.02)
-        # Half-way: in its transaction (it holds the seed lock), with rows written to the
-        # other tables (write locks are taken by INSERT), and waiting to write positions.
+        # Half-way: in its transaction, with rows written to the other tables (write locks are
+        # taken by INSERT), waiting to write positions, while holding the writers' lock (on a
+        # connection of its own: api.database.exclusive_writer).
         locks = waiting[0]
-        assert ("advisory:ExclusiveLock", True) in locks
+        assert any(("advisory:ExclusiveLock", True) in backend for backend in held)
         for table in ("sources", "actors", "events", "statements"):
             assert (f"{table}:RowExclusiveLock", True) in locks, table
         seed.send_signal(signal.SIGKILL)

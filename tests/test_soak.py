@@ -46,7 +46,7 @@ REQUESTS: list[tuple[str, dict[str, str], int]] = [
     ("/statements", {"speaker": "blinken", "from": "2024-06-10", "to": "2024-06-10"}, 200),
     ("/statements", {"q": "written guarantee"}, 200),
     ("/statements", {"q": '"permanent cease-fire"', "sort": "-date"}, 200),
-    ("/statements", {"anonymous": "true", "format": "csv"}, 200),
+    ("/statements.csv", {"anonymous": "true"}, 200),
     ("/positions", {"term": "permanent-ceasefire"}, 200),
     ("/positions", {"actor": "hamas", "stance": "demands"}, 200),
     ("/terms", {"proposal": "gaza-ceasefire-proposal", "phase": "1"}, 200),

@@ -9,12 +9,14 @@ and renders from Jinja2 templates (api/templates) with one style sheet and one s
 
 from fastapi import APIRouter
 
-from api.pages import actors, listing, sources
+from api.pages import actors, home, listing, sources, timeline
 from api.pages.render import STATIC_DIR, STATIC_URL
 
 router = APIRouter()
+router.include_router(home.router)
 router.include_router(sources.router)
 router.include_router(listing.router)
 router.include_router(actors.router)
+router.include_router(timeline.router)
 
 __all__ = ["STATIC_DIR", "STATIC_URL", "router"]

@@ -100,8 +100,8 @@ def day(value: Any) -> str:
 
 
 def period(value: dict[str, Any] | None) -> str:
-    """A fact's date (api.schemas.DateInfo) as a reader says it: "10 Jun 2024", "3–9 Jun
-    2024", "from 1 May 2024 on", or "undated"."""
+    """A fact's date (api.schemas.DateInfo) as a reader says it: "10 Jun 2024", "3 Jun 2024 -
+    9 Jun 2024" (an en dash), "from 1 May 2024 on", or "undated"."""
     if not value or value.get("start") is None:
         return "undated"
     start, end = value["start"], value.get("end")
@@ -109,7 +109,7 @@ def period(value: dict[str, Any] | None) -> str:
         return f"from {day(start)} on"
     if end == start:
         return day(start)
-    return f"{day(start)} – {day(end)}"
+    return f"{day(start)} \u2013 {day(end)}"  # an en dash
 
 
 def actor_link(actor: dict[str, Any]) -> Markup:

@@ -18,7 +18,6 @@ from api.database import DatabaseUnavailable, QueryTimeout
 from api.errors import (
     RETRY_AFTER_SECONDS,
     InvalidParameter,
-    NotFound,
     Problem,
     QueryTooSlow,
     ServiceUnavailable,
@@ -91,7 +90,3 @@ def page_router() -> APIRouter:
         include_in_schema=False,
         dependencies=[Depends(refuse_unknown_parameters)],
     )
-
-
-def not_found(what: str) -> NotFound:
-    return NotFound(what)

@@ -14,7 +14,6 @@ from functools import cache
 from typing import Any
 
 from fastapi import Request, Response
-from markupsafe import Markup
 from sqlalchemy import Select, bindparam, select
 
 from api.database import Reader
@@ -261,6 +260,3 @@ async def sources_page(request: Request, db: DatabaseDep, cursor: str | None = N
         answer=answer,
         links=page_links(f"{PAGES}/sources", query, answer.result),
     )
-
-
-__all__ = ["Markup", "router"]

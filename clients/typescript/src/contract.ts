@@ -1,8 +1,8 @@
 /**
  * The eventdb API used as a frontend developer uses it: openapi-fetch with its default settings,
  * typed by src/schema.ts (generated from /openapi.json), without a single cast. It type-checks
- * under `tsc --strict` only while the schema describes what the API answers; run against a
- * server, it checks that the API answers what the schema describes, on the seeded database.
+ * under `tsc --strict` only while the generated types are as exact as it needs them; run against
+ * a server (on the seeded database), it checks that the API answers what they describe.
  *
  *   node dist/contract.js http://127.0.0.1:8000     (or EVENTDB_URL=…; see README.md)
  *
