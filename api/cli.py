@@ -221,8 +221,15 @@ def serve(
         ),
     ] = None,
     access_log: Annotated[bool, typer.Option(help="Log every request.")] = True,
+    seed: Annotated[
+        bool,
+        typer.Option(
+            help="On SQLite, migrate and load the seed files that changed first. --no-seed "
+            "serves the database as it is (a synthetic corpus, a copy)."
+        ),
+    ] = True,
 ) -> None:
-    """Serve the API with uvicorn; an empty SQLite database is migrated and seeded first."""
+    """Serve the API with uvicorn; on SQLite, the database is migrated and seeded first."""
     import os
 
     import uvicorn
@@ -230,7 +237,8 @@ def serve(
     from api.main import prepare_database
 
     settings = _settings(database_url)
-    prepare_database(settings)
+    if seed:
+        prepare_database(settings)
     # Each worker process builds the app from the environment (api.main:create_app).
     os.environ["EVENTDB_DATABASE_URL"] = settings.database_url
     uvicorn.run(

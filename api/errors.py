@@ -17,6 +17,7 @@ import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
+from pydantic.json_schema import SkipJsonSchema
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -101,7 +102,7 @@ class NotFound(Problem):
         self.suggestions = suggestions
 
     def extra(self) -> dict[str, Any]:
-        return {"suggestions": self.suggestions} if self.suggestions is not None else {}
+        return {"suggestions": self.suggestions or []}
 
 
 class MethodNotAllowed(Problem):
@@ -164,17 +165,6 @@ PROBLEM_TYPES: list[type[Problem]] = [
     ServiceUnavailable,
     QueryTooSlow,
 ]
-TypeUri = Literal[
-    "/problems/unknown-parameter",
-    "/problems/invalid-cursor",
-    "/problems/host-not-allowed",
-    "/problems/not-found",
-    "/problems/method-not-allowed",
-    "/problems/invalid-parameter",
-    "/problems/internal-error",
-    "/problems/service-unavailable",
-    "/problems/query-too-slow",
-]
 
 
 class ParameterErrorBody(BaseModel):
@@ -182,20 +172,14 @@ class ParameterErrorBody(BaseModel):
     message: str = Field(
         examples=["speaker='blinkn' matches no actor. Did you mean: antony-blinken?"]
     )
-    suggestions: list[str] | None = Field(
+    suggestions: list[str] | SkipJsonSchema[None] = Field(
         None,
-        description="The closest values, for a name that matches nothing.",
+        description="The closest values, for a name or slug that matches nothing.",
         examples=[["antony-blinken"]],
     )
 
 
-class ProblemBody(BaseModel):
-    """An RFC 9457 problem. Switch on `type`; show `detail` to a person."""
-
-    type: TypeUri = Field(
-        description="What kind of problem: a stable URI, documented at that path of the API.",
-        examples=["/problems/unknown-parameter"],
-    )
+class _ProblemFields(BaseModel):
     title: str = Field(description="Fixed for each `type`.", examples=["Unknown query parameter"])
     status: int = Field(examples=[400])
     detail: str = Field(
@@ -203,36 +187,77 @@ class ProblemBody(BaseModel):
         examples=["speakr is not a parameter of /statements. It takes: speaker, from, to, q."],
     )
     instance: str = Field(examples=["/statements?speakr=blinken"])
-    errors: list[ParameterErrorBody] | None = Field(
-        None, description="For `invalid-parameter` (422): each refused value."
-    )
-    suggestions: list[str] | None = Field(
-        None, description="For `not-found` (404): the closest slugs.", examples=[["el-sisi"]]
+
+
+TYPE_DESCRIPTION = "What kind of problem: a stable URI, documented at that path of the API."
+
+
+class InvalidParameterProblem(_ProblemFields):
+    """422: one or more parameter values are invalid, or name nothing."""
+
+    type: Literal["/problems/invalid-parameter"] = Field(description=TYPE_DESCRIPTION)
+    errors: list[ParameterErrorBody] = Field(
+        min_length=1, description="Each refused value, with the parameter it was given to."
     )
 
 
-def _problem_response_doc(description: str, retry: bool = False) -> dict[str, Any]:
+class NotFoundProblem(_ProblemFields):
+    """404: nothing has that slug or id, or there is nothing at that path."""
+
+    type: Literal["/problems/not-found"] = Field(description=TYPE_DESCRIPTION)
+    suggestions: list[str] = Field(
+        description="The closest slugs (may be empty).", examples=[["abdel-fatah-el-sisi"]]
+    )
+
+
+class OtherProblem(_ProblemFields):
+    """Any other problem: switch on `type`; show `detail` to a person."""
+
+    type: Literal[
+        "/problems/unknown-parameter",
+        "/problems/invalid-cursor",
+        "/problems/host-not-allowed",
+        "/problems/method-not-allowed",
+        "/problems/internal-error",
+        "/problems/service-unavailable",
+        "/problems/query-too-slow",
+    ] = Field(description=TYPE_DESCRIPTION, examples=["/problems/unknown-parameter"])
+
+
+def _problem_response_doc(
+    model: type[BaseModel], description: str, retry: bool = False
+) -> dict[str, Any]:
     doc: dict[str, Any] = {
-        "model": ProblemBody,
+        "model": model,
         "description": description,
-        "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/ProblemBody"}}},
+        "content": {
+            PROBLEM_MEDIA_TYPE: {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}
+        },
     }
     if retry:
         doc["headers"] = {
-            "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}
+            "Retry-After": {
+                "description": "Seconds to wait.",
+                "required": True,
+                "schema": {"type": "integer"},
+            }
         }
     return doc
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: _problem_response_doc("A query parameter the endpoint does not take, or a bad cursor."),
-    422: _problem_response_doc("A parameter value that is invalid, or names nothing."),
+    400: _problem_response_doc(
+        OtherProblem, "A query parameter the endpoint does not take, or a bad cursor."
+    ),
+    422: _problem_response_doc(
+        InvalidParameterProblem, "A parameter value that is invalid, or names nothing."
+    ),
     503: _problem_response_doc(
-        "The database is not answering, or the question took too long.", retry=True
+        OtherProblem, "The database is not answering, or the question took too long.", retry=True
     ),
 }
 NOT_FOUND_RESPONSE: dict[int | str, dict[str, Any]] = {
-    404: _problem_response_doc("No item has that slug or id."),
+    404: _problem_response_doc(NotFoundProblem, "No item has that slug or id."),
 }
 
 

@@ -3,7 +3,7 @@
 - An error is only ever answered as problem+json: FastAPI also lists application/json for a
   response `model`, which would widen a generated client's error type.
 - Every query parameter may be sent empty and then means "not given" (`allowEmptyValue`), as a
-  cleared form field or search box sends it (api.query_string).
+  cleared form field or search box sends it (api.query_string); none is ever null.
 - Each word of a vocabulary (`Stance`, `ParticipantRole`…) is described, for a filter's menu.
 """
 
@@ -26,11 +26,18 @@ def _errors_as_problem_json_only(schema: dict[str, Any]) -> None:
 
 
 def _empty_means_not_given(schema: dict[str, Any]) -> None:
+    """A query string cannot carry null: a parameter is given, empty, or left out."""
     for operations in schema.get("paths", {}).values():
         for operation in operations.values():
             for parameter in operation.get("parameters", []):
-                if parameter["in"] == "query":
-                    parameter["allowEmptyValue"] = True
+                if parameter["in"] != "query":
+                    continue
+                parameter["allowEmptyValue"] = True
+                value = parameter["schema"]
+                branches = [b for b in value.get("anyOf", []) if b != {"type": "null"}]
+                if len(branches) == 1:
+                    del value["anyOf"]
+                    value.update(branches[0])
 
 
 def _describe_vocabularies(schema: dict[str, Any]) -> None:

@@ -53,7 +53,7 @@ def page_response(
         "next_cursor": result.next_cursor,
         "prev_cursor": result.prev_cursor,
         **links,
-        "facets": facets or {},
+        **({"facets": facets} if facets is not None else {}),  # lists that take `facets=`
         "items": items,
     }
     return _respond(request, _json(body), "application/json", headers)

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from api.vocabulary import (
     ActorKind,
@@ -73,7 +74,11 @@ class DateInfo(Schema):
         examples=["2024-06-10"],
     )
     precision: DatePrecision = Field(examples=["day"])
-    as_written: str = Field(description="The expression in the article.", examples=["Monday"])
+    as_written: str = Field(
+        description="The expression in the article; empty when the sentence that carries the "
+        "fact has no date expression of its own.",
+        examples=["Monday"],
+    )
 
 
 class ActorRef(Schema):
@@ -338,34 +343,83 @@ class Page(Schema, Generic[T]):
     next: str | None = Field(description="URL of the next page; null on the last.")
     prev: str | None = Field(description="URL of the page before; null on the first page.")
     first: str = Field(description="URL of the first page.")
-    facets: dict[str, Facet] = Field(
-        description="Counts per value of each facet asked for with `facets=`; empty otherwise."
-    )
     items: list[T]
 
 
+# Facets: one optional field per facet a list takes, present when asked for with `facets=`.
+FACETS = "The facets asked for with `facets=`, by name; empty when none was."
+AskedFacet = Facet | SkipJsonSchema[None]
+
+
+class ActorFacets(Schema):
+    kind: AskedFacet = None
+    affiliation: AskedFacet = None
+    source: AskedFacet = None
+
+
+class EventFacets(Schema):
+    kind: AskedFacet = None
+    precision: AskedFacet = None
+    actor: AskedFacet = None
+    role: AskedFacet = None
+    about: AskedFacet = None
+    location: AskedFacet = None
+    source: AskedFacet = None
+
+
+class StatementFacets(Schema):
+    speaker: AskedFacet = None
+    about: AskedFacet = None
+    mode: AskedFacet = None
+    precision: AskedFacet = None
+    event: AskedFacet = None
+    term: AskedFacet = None
+    source: AskedFacet = None
+
+
+class ProposalFacets(Schema):
+    status: AskedFacet = None
+    source: AskedFacet = None
+
+
+class TermFacets(Schema):
+    kind: AskedFacet = None
+    proposal: AskedFacet = None
+    phase: AskedFacet = None
+    source: AskedFacet = None
+
+
+class PositionFacets(Schema):
+    actor: AskedFacet = None
+    stance: AskedFacet = None
+    term: AskedFacet = None
+    proposal: AskedFacet = None
+    precision: AskedFacet = None
+    source: AskedFacet = None
+
+
 class ActorPage(Page[Actor]):
-    pass
+    facets: ActorFacets = Field(description=FACETS)
 
 
 class EventPage(Page[Event]):
-    pass
+    facets: EventFacets = Field(description=FACETS)
 
 
 class StatementPage(Page[Statement]):
-    pass
+    facets: StatementFacets = Field(description=FACETS)
 
 
 class ProposalPage(Page[Proposal]):
-    pass
+    facets: ProposalFacets = Field(description=FACETS)
 
 
 class TermPage(Page[Term]):
-    pass
+    facets: TermFacets = Field(description=FACETS)
 
 
 class PositionPage(Page[Position]):
-    pass
+    facets: PositionFacets = Field(description=FACETS)
 
 
 class TimelinePage(Page[TimelineItem]):

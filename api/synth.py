@@ -435,8 +435,11 @@ def synthesize(engine: Engine, statements: int, seed: int = 1) -> SynthResult:
                         f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
                         f"(SELECT coalesce(max(id), 1) FROM {table.name}))"
                     )
-            cursor.execute("ANALYZE")
             raw.commit()
+            # Statistics for the planner, and the visibility map that lets an index-only scan
+            # skip the table (freshly copied rows are not yet known to be visible to all).
+            raw.driver_connection.autocommit = True  # type: ignore[union-attr]
+            cursor.execute("VACUUM ANALYZE")
         else:
             raw.driver_connection.execute("COMMIT")  # type: ignore[union-attr]
             raw.driver_connection.execute("ANALYZE")  # type: ignore[union-attr]

@@ -720,10 +720,11 @@ def report(run: Run, sizes: list[int], backends: list[str], workers_counts: list
                     name = server + (", cache" if cached else " (no cache)")
                     add(row(name, workers, size, MIX, found))
     lines.extend(targets(run, sizes, ours, workers_counts))
-    add("\n## Ceilings of this machine (a fixed answer)\n")
-    add(header)
-    for (name, workers), r in run.ceilings.items():
-        add(row(name, workers, 0, "fixed answer", r).replace("| 0 |", "| - |", 1))
+    if run.ceilings:
+        add("\n## Ceilings of this machine (a fixed answer)\n")
+        add(header)
+        for (name, workers), r in run.ceilings.items():
+            add(row(name, workers, 0, "fixed answer", r).replace("| 0 |", "| - |", 1))
     add("\n## The questions\n")
     add(
         "Each question type is a pool of distinct URLs (benchmarks/mixes.py), ranked by how "

@@ -404,7 +404,7 @@ def test_about_finds_the_facts_that_name_an_actor(
 
 
 def test_about_finds_a_claim_that_calls_the_actor_by_a_description(client: httpx.Client) -> None:
-    """"The militant leader … may prefer to die a martyr's death": about Sinwar, not by name."""
+    """ "The militant leader … may prefer to die a martyr's death": about Sinwar, not by name."""
     claim = client.get("/statements/us-officials-sinwar-martyr").json()
     [sinwar] = [m for m in claim["about"] if m["actor"]["slug"] == "yehiya-sinwar"]
     assert sinwar["evidence"]["text"] == "The militant leader"

@@ -11,7 +11,7 @@ million rows.
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import FromClause, Select, func, select, union_all
+from sqlalchemy import FromClause, Select, String, func, select, union_all
 
 from api.database import Reader
 from api.documents import Document
@@ -44,7 +44,8 @@ def _statement(listing: Listing, name: str, build: FacetBuild, dialect: str) -> 
         count = func.count()
         value, label = values.selected_columns
         # Ties in the order of the bytes, whatever the server's locale.
-        tie = value.collate("C") if dialect == "postgresql" else value
+        text = isinstance(value.type, String) and dialect == "postgresql"
+        tie = value.collate("C") if text else value
         _statements[key] = (
             values.add_columns(count)
             .group_by(value, label)

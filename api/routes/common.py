@@ -55,8 +55,11 @@ def resource_router(tag: str) -> APIRouter:
     )
 
 
+NOT_MODIFIED = {304: {"description": "Not modified: the `ETag` matched `If-None-Match`."}}
+
+
 def detail_responses() -> dict[int | str, dict[str, Any]]:
-    return {200: {"headers": DETAIL_HEADERS}, **NOT_FOUND_RESPONSE}
+    return {200: {"headers": DETAIL_HEADERS}, **NOT_MODIFIED, **NOT_FOUND_RESPONSE}
 
 
 def add_list_endpoints(
@@ -86,7 +89,7 @@ def add_list_endpoints(
         request: Request, db: DatabaseDep, found: Filters, page: Paging
     ) -> Response:
         answer = await db.read(lambda reader: read(reader, found, page, ()))
-        return page_response(request, page, answer.result, answer.items)
+        return page_response(request, page, answer.result, answer.items, None)
 
     if facets:
         # The fields, as a vocabulary of their own in the schema (StatementFacet…).
@@ -122,7 +125,7 @@ def add_list_endpoints(
         summary=summary,
         description=description,
         response_model=page_model,
-        responses={200: {"headers": PAGE_HEADERS}},
+        responses={200: {"headers": PAGE_HEADERS}, **NOT_MODIFIED},
     )
     router.add_api_route(
         f"{path}.csv",

@@ -109,6 +109,7 @@ function enableMarks(text) {
         const button = document.createElement("button");
         button.type = "button";
         button.dataset.kind = other.dataset.kind;
+        button.dataset.target = other.id;
         button.textContent = `${KIND_NAMES[other.dataset.kind]}: ${title(other)}`;
         button.addEventListener("click", () => select(other, { focus: true, enclosing }));
         item.append(button);
