@@ -18,6 +18,7 @@ from api.documents import Document
 from api.errors import InvalidParameter
 from api.pages.drawing import Fact, draw, short
 from api.pages.lists import page_links
+from api.pages.marks import dom_id
 from api.pages.render import PAGES, ApiCall, as_date, render_page
 from api.pages.routing import page_router
 from api.paging import MAX_LIMIT, PageRequest, filters_fingerprint
@@ -210,7 +211,7 @@ def fact_of(item: Document, rows: str) -> Fact:
         row=row[0],
         row_label=short(row[1]),
         title=f"{title} ({when['as_written'] or when['precision']})",
-        href=f"{PAGES}/sources/{quote(evidence['source']['slug'])}#m-{kind}-{key}",
+        href=f"{PAGES}/sources/{quote(evidence['source']['slug'])}#{dom_id(kind, key)}",
     )
 
 

@@ -55,7 +55,9 @@ def resource_router(tag: str) -> APIRouter:
     )
 
 
-NOT_MODIFIED = {304: {"description": "Not modified: the `ETag` matched `If-None-Match`."}}
+NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Not modified: the `ETag` matched `If-None-Match`."}
+}
 
 
 def detail_responses() -> dict[int | str, dict[str, Any]]:

@@ -74,6 +74,52 @@ async function apiSpans(slug) {
   return spans;
 }
 
+// The lowest contrast between the text of the page's elements (`selector`) and what is behind
+// it: the backgrounds of the element and its ancestors, translucent ones blended, on white.
+// WCAG AA asks 4.5:1 of body text.
+async function lowestContrast(page, selector) {
+  return page.$$eval(selector, (elements) => {
+    const rgba = (value) => {
+      const numbers = value.match(/[\d.]+/g)?.map(Number) || [0, 0, 0, 0];
+      if (value.startsWith("color(srgb")) {
+        const [r, g, b, a = 1] = numbers;
+        return [r * 255, g * 255, b * 255, a];
+      }
+      const [r, g, b, a = 1] = numbers;
+      return [r, g, b, a];
+    };
+    const over = ([r, g, b, a], [R, G, B]) => [
+      r * a + R * (1 - a),
+      g * a + G * (1 - a),
+      b * a + B * (1 - a),
+    ];
+    const luminance = (rgb) => {
+      const [r, g, b] = rgb.map((c) => {
+        const v = c / 255;
+        return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    let lowest = { ratio: 21, element: null };
+    for (const element of elements) {
+      if (!element.textContent.trim() || !element.getClientRects().length) continue;
+      const chain = [];
+      for (let at = element; at; at = at.parentElement) chain.unshift(at);
+      let background = [255, 255, 255];
+      for (const at of chain) background = over(rgba(getComputedStyle(at).backgroundColor), background);
+      const text = over(rgba(getComputedStyle(element).color), background);
+      const [light, dark] = [luminance(text), luminance(background)].sort((a, b) => b - a);
+      const ratio = (light + 0.05) / (dark + 0.05);
+      if (ratio < lowest.ratio) {
+        lowest = { ratio: Math.round(ratio * 100) / 100, element: element.outerHTML.slice(0, 120) };
+      }
+    }
+    return lowest;
+  });
+}
+
+const TEXT = "mark, p, a, dt, dd, li, label, summary, button, h1, h2, h3, .n, .hint, .kicker, .card-kind, code, text";
+
 async function checkSource(context) {
   const page = await context.newPage();
   const watcher = watch(page, base);
@@ -140,6 +186,10 @@ async function checkSource(context) {
     };
     if (!result.keyboard.card_shows_speaker) {
       watcher.problems.push(`Enter on statement ${statement.id}'s mark does not show ${statement.speaker.name}`);
+    }
+    result.contrast = await lowestContrast(page, TEXT);
+    if (result.contrast.ratio < 4.5) {
+      watcher.problems.push(`contrast ${result.contrast.ratio}:1 at ${result.contrast.element}`);
     }
     await page.locator(".legend").evaluate((legend) => legend.scrollIntoView());
     await page.screenshot({ path: join(screenshots, "reading-room-source.png") });
@@ -270,6 +320,10 @@ async function checkList(context) {
     await page.locator('button[data-copy="curl-0"]').click();
     result.clipboard = await page.evaluate(() => navigator.clipboard.readText());
     if (result.clipboard !== curl) watcher.problems.push(`Copy put ${result.clipboard} on the clipboard`);
+    result.contrast = await lowestContrast(page, TEXT);
+    if (result.contrast.ratio < 4.5) {
+      watcher.problems.push(`contrast ${result.contrast.ratio}:1 at ${result.contrast.element}`);
+    }
     await page.screenshot({ path: join(screenshots, "reading-room-list.png") });
 
     // The next page, by its link: the API's cursor, and again the same items as its curl.

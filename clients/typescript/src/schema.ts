@@ -627,6 +627,15 @@ export interface components {
          * @enum {string}
          */
         ActorFacet: "kind" | "affiliation" | "source";
+        /** ActorFacets */
+        ActorFacets: {
+            /** Kind */
+            kind?: components["schemas"]["Facet"];
+            /** Affiliation */
+            affiliation?: components["schemas"]["Facet"];
+            /** Source */
+            source?: components["schemas"]["Facet"];
+        };
         /**
          * ActorKind
          * @description - `person`: A named person.
@@ -685,15 +694,10 @@ export interface components {
              * @description URL of the first page.
              */
             first: string;
-            /**
-             * Facets
-             * @description Counts per value of each facet asked for with `facets=`; empty otherwise.
-             */
-            facets: {
-                [key: string]: components["schemas"]["Facet"];
-            };
             /** Items */
             items: components["schemas"]["Actor"][];
+            /** @description The facets asked for with `facets=`, by name; empty when none was. */
+            facets: components["schemas"]["ActorFacets"];
         };
         /** ActorRef */
         ActorRef: {
@@ -740,7 +744,7 @@ export interface components {
             precision: components["schemas"]["DatePrecision"];
             /**
              * As Written
-             * @description The expression in the article.
+             * @description The expression in the article; empty when the sentence that carries the fact has no date expression of its own.
              * @example Monday
              */
             as_written: string;
@@ -792,6 +796,23 @@ export interface components {
          * @enum {string}
          */
         EventFacet: "kind" | "precision" | "actor" | "role" | "about" | "location" | "source";
+        /** EventFacets */
+        EventFacets: {
+            /** Kind */
+            kind?: components["schemas"]["Facet"];
+            /** Precision */
+            precision?: components["schemas"]["Facet"];
+            /** Actor */
+            actor?: components["schemas"]["Facet"];
+            /** Role */
+            role?: components["schemas"]["Facet"];
+            /** About */
+            about?: components["schemas"]["Facet"];
+            /** Location */
+            location?: components["schemas"]["Facet"];
+            /** Source */
+            source?: components["schemas"]["Facet"];
+        };
         /** EventItem */
         EventItem: {
             /**
@@ -851,15 +872,10 @@ export interface components {
              * @description URL of the first page.
              */
             first: string;
-            /**
-             * Facets
-             * @description Counts per value of each facet asked for with `facets=`; empty otherwise.
-             */
-            facets: {
-                [key: string]: components["schemas"]["Facet"];
-            };
             /** Items */
             items: components["schemas"]["Event"][];
+            /** @description The facets asked for with `facets=`, by name; empty when none was. */
+            facets: components["schemas"]["EventFacets"];
         };
         /** EventRef */
         EventRef: {
@@ -950,6 +966,45 @@ export interface components {
             revision: string | null;
         };
         /**
+         * InvalidParameterProblem
+         * @description 422: one or more parameter values are invalid, or name nothing.
+         */
+        InvalidParameterProblem: {
+            /**
+             * Title
+             * @description Fixed for each `type`.
+             * @example Unknown query parameter
+             */
+            title: string;
+            /**
+             * Status
+             * @example 400
+             */
+            status: number;
+            /**
+             * Detail
+             * @description What went wrong and what to change, as a sentence to show a person.
+             * @example speakr is not a parameter of /statements. It takes: speaker, from, to, q.
+             */
+            detail: string;
+            /**
+             * Instance
+             * @example /statements?speakr=blinken
+             */
+            instance: string;
+            /**
+             * Type
+             * @description What kind of problem: a stable URI, documented at that path of the API.
+             * @constant
+             */
+            type: "/problems/invalid-parameter";
+            /**
+             * Errors
+             * @description Each refused value, with the parameter it was given to.
+             */
+            errors: components["schemas"]["ParameterErrorBody"][];
+        };
+        /**
          * MeetingFacet
          * @enum {string}
          */
@@ -972,6 +1027,83 @@ export interface components {
          * @enum {string}
          */
         MentionRole: "subject" | "target" | "mentioned";
+        /**
+         * NotFoundProblem
+         * @description 404: nothing has that slug or id, or there is nothing at that path.
+         */
+        NotFoundProblem: {
+            /**
+             * Title
+             * @description Fixed for each `type`.
+             * @example Unknown query parameter
+             */
+            title: string;
+            /**
+             * Status
+             * @example 400
+             */
+            status: number;
+            /**
+             * Detail
+             * @description What went wrong and what to change, as a sentence to show a person.
+             * @example speakr is not a parameter of /statements. It takes: speaker, from, to, q.
+             */
+            detail: string;
+            /**
+             * Instance
+             * @example /statements?speakr=blinken
+             */
+            instance: string;
+            /**
+             * Type
+             * @description What kind of problem: a stable URI, documented at that path of the API.
+             * @constant
+             */
+            type: "/problems/not-found";
+            /**
+             * Suggestions
+             * @description The closest slugs (may be empty).
+             * @example [
+             *       "abdel-fatah-el-sisi"
+             *     ]
+             */
+            suggestions: string[];
+        };
+        /**
+         * OtherProblem
+         * @description Any other problem: switch on `type`; show `detail` to a person.
+         */
+        OtherProblem: {
+            /**
+             * Title
+             * @description Fixed for each `type`.
+             * @example Unknown query parameter
+             */
+            title: string;
+            /**
+             * Status
+             * @example 400
+             */
+            status: number;
+            /**
+             * Detail
+             * @description What went wrong and what to change, as a sentence to show a person.
+             * @example speakr is not a parameter of /statements. It takes: speaker, from, to, q.
+             */
+            detail: string;
+            /**
+             * Instance
+             * @example /statements?speakr=blinken
+             */
+            instance: string;
+            /**
+             * Type
+             * @description What kind of problem: a stable URI, documented at that path of the API.
+             * @example /problems/unknown-parameter
+             * @enum {string}
+             */
+            type: "/problems/unknown-parameter" | "/problems/invalid-cursor" | "/problems/host-not-allowed" | "/problems/method-not-allowed" | "/problems/internal-error" | "/problems/service-unavailable" | "/problems/query-too-slow";
+        };
         /** Outcome */
         Outcome: {
             /**
@@ -1019,12 +1151,12 @@ export interface components {
             message: string;
             /**
              * Suggestions
-             * @description The closest values, for a name that matches nothing.
+             * @description The closest values, for a name or slug that matches nothing.
              * @example [
              *       "antony-blinken"
              *     ]
              */
-            suggestions?: string[] | null;
+            suggestions?: string[];
         };
         /** Participant */
         Participant: {
@@ -1117,6 +1249,21 @@ export interface components {
          * @enum {string}
          */
         PositionFacet: "actor" | "stance" | "term" | "proposal" | "precision" | "source";
+        /** PositionFacets */
+        PositionFacets: {
+            /** Actor */
+            actor?: components["schemas"]["Facet"];
+            /** Stance */
+            stance?: components["schemas"]["Facet"];
+            /** Term */
+            term?: components["schemas"]["Facet"];
+            /** Proposal */
+            proposal?: components["schemas"]["Facet"];
+            /** Precision */
+            precision?: components["schemas"]["Facet"];
+            /** Source */
+            source?: components["schemas"]["Facet"];
+        };
         /** PositionPage */
         PositionPage: {
             /**
@@ -1161,63 +1308,10 @@ export interface components {
              * @description URL of the first page.
              */
             first: string;
-            /**
-             * Facets
-             * @description Counts per value of each facet asked for with `facets=`; empty otherwise.
-             */
-            facets: {
-                [key: string]: components["schemas"]["Facet"];
-            };
             /** Items */
             items: components["schemas"]["Position"][];
-        };
-        /**
-         * ProblemBody
-         * @description An RFC 9457 problem. Switch on `type`; show `detail` to a person.
-         */
-        ProblemBody: {
-            /**
-             * Type
-             * @description What kind of problem: a stable URI, documented at that path of the API.
-             * @example /problems/unknown-parameter
-             * @enum {string}
-             */
-            type: "/problems/unknown-parameter" | "/problems/invalid-cursor" | "/problems/host-not-allowed" | "/problems/not-found" | "/problems/method-not-allowed" | "/problems/invalid-parameter" | "/problems/internal-error" | "/problems/service-unavailable" | "/problems/query-too-slow";
-            /**
-             * Title
-             * @description Fixed for each `type`.
-             * @example Unknown query parameter
-             */
-            title: string;
-            /**
-             * Status
-             * @example 400
-             */
-            status: number;
-            /**
-             * Detail
-             * @description What went wrong and what to change, as a sentence to show a person.
-             * @example speakr is not a parameter of /statements. It takes: speaker, from, to, q.
-             */
-            detail: string;
-            /**
-             * Instance
-             * @example /statements?speakr=blinken
-             */
-            instance: string;
-            /**
-             * Errors
-             * @description For `invalid-parameter` (422): each refused value.
-             */
-            errors?: components["schemas"]["ParameterErrorBody"][] | null;
-            /**
-             * Suggestions
-             * @description For `not-found` (404): the closest slugs.
-             * @example [
-             *       "el-sisi"
-             *     ]
-             */
-            suggestions?: string[] | null;
+            /** @description The facets asked for with `facets=`, by name; empty when none was. */
+            facets: components["schemas"]["PositionFacets"];
         };
         /** Proposal */
         Proposal: {
@@ -1254,6 +1348,13 @@ export interface components {
          * @enum {string}
          */
         ProposalFacet: "status" | "source";
+        /** ProposalFacets */
+        ProposalFacets: {
+            /** Status */
+            status?: components["schemas"]["Facet"];
+            /** Source */
+            source?: components["schemas"]["Facet"];
+        };
         /** ProposalPage */
         ProposalPage: {
             /**
@@ -1298,15 +1399,10 @@ export interface components {
              * @description URL of the first page.
              */
             first: string;
-            /**
-             * Facets
-             * @description Counts per value of each facet asked for with `facets=`; empty otherwise.
-             */
-            facets: {
-                [key: string]: components["schemas"]["Facet"];
-            };
             /** Items */
             items: components["schemas"]["Proposal"][];
+            /** @description The facets asked for with `facets=`, by name; empty when none was. */
+            facets: components["schemas"]["ProposalFacets"];
         };
         /** ProposalRef */
         ProposalRef: {
@@ -1530,13 +1626,6 @@ export interface components {
              * @description URL of the first page.
              */
             first: string;
-            /**
-             * Facets
-             * @description Counts per value of each facet asked for with `facets=`; empty otherwise.
-             */
-            facets: {
-                [key: string]: components["schemas"]["Facet"];
-            };
             /** Items */
             items: components["schemas"]["Source"][];
         };
@@ -1627,6 +1716,23 @@ export interface components {
          * @enum {string}
          */
         StatementFacet: "speaker" | "about" | "mode" | "precision" | "event" | "term" | "source";
+        /** StatementFacets */
+        StatementFacets: {
+            /** Speaker */
+            speaker?: components["schemas"]["Facet"];
+            /** About */
+            about?: components["schemas"]["Facet"];
+            /** Mode */
+            mode?: components["schemas"]["Facet"];
+            /** Precision */
+            precision?: components["schemas"]["Facet"];
+            /** Event */
+            event?: components["schemas"]["Facet"];
+            /** Term */
+            term?: components["schemas"]["Facet"];
+            /** Source */
+            source?: components["schemas"]["Facet"];
+        };
         /** StatementItem */
         StatementItem: {
             /**
@@ -1688,15 +1794,10 @@ export interface components {
              * @description URL of the first page.
              */
             first: string;
-            /**
-             * Facets
-             * @description Counts per value of each facet asked for with `facets=`; empty otherwise.
-             */
-            facets: {
-                [key: string]: components["schemas"]["Facet"];
-            };
             /** Items */
             items: components["schemas"]["Statement"][];
+            /** @description The facets asked for with `facets=`, by name; empty when none was. */
+            facets: components["schemas"]["StatementFacets"];
         };
         /** StatementRef */
         StatementRef: {
@@ -1754,6 +1855,17 @@ export interface components {
          * @enum {string}
          */
         TermFacet: "kind" | "proposal" | "phase" | "source";
+        /** TermFacets */
+        TermFacets: {
+            /** Kind */
+            kind?: components["schemas"]["Facet"];
+            /** Proposal */
+            proposal?: components["schemas"]["Facet"];
+            /** Phase */
+            phase?: components["schemas"]["Facet"];
+            /** Source */
+            source?: components["schemas"]["Facet"];
+        };
         /**
          * TermKind
          * @description - `provision`: Part of what the proposal itself offers.
@@ -1807,15 +1919,10 @@ export interface components {
              * @description URL of the first page.
              */
             first: string;
-            /**
-             * Facets
-             * @description Counts per value of each facet asked for with `facets=`; empty otherwise.
-             */
-            facets: {
-                [key: string]: components["schemas"]["Facet"];
-            };
             /** Items */
             items: components["schemas"]["Term"][];
+            /** @description The facets asked for with `facets=`, by name; empty when none was. */
+            facets: components["schemas"]["TermFacets"];
         };
         /** TermRef */
         TermRef: {
@@ -1874,13 +1981,6 @@ export interface components {
              * @description URL of the first page.
              */
             first: string;
-            /**
-             * Facets
-             * @description Counts per value of each facet asked for with `facets=`; empty otherwise.
-             */
-            facets: {
-                [key: string]: components["schemas"]["Facet"];
-            };
             /** Items */
             items: (components["schemas"]["EventItem"] | components["schemas"]["StatementItem"])[];
         };
@@ -1897,19 +1997,19 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Count the list's items, under its filters, by these fields: `kind`, `affiliation`, `source`. Several values: repeat the parameter, or separate them with commas (any of them). */
-                facets?: components["schemas"]["ActorFacet"][] | null;
+                facets?: components["schemas"]["ActorFacet"][];
                 /** @description Part of a name or alias, in any case, with or without accents. */
-                q?: string | null;
+                q?: string;
                 /** @description Kind of actor. Several values: repeat the parameter, or separate them with commas (any of them). */
-                kind?: components["schemas"]["ActorKind"][] | null;
+                kind?: components["schemas"]["ActorKind"][];
                 /** @description Actors affiliated with this one. A slug, a name or an alias, in any case, with or without accents, or a run of whole words of one actor's name. Several values: repeat the parameter, or separate them with commas (any of them). */
-                affiliation?: string[] | null;
+                affiliation?: string[];
                 /** @description Actors this source introduces. Several values: repeat the parameter, or separate them with commas (any of them). */
-                source?: string[] | null;
+                source?: string[];
                 /** @description Items per page (1 to 500). */
                 limit?: number;
                 /** @description `next_cursor` (or `prev_cursor`) of a page of the same list. Leave out for the first page. */
-                cursor?: string | null;
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -1932,13 +2032,20 @@ export interface operations {
                     "application/json": components["schemas"]["ActorPage"];
                 };
             };
+            /** @description Not modified: the `ETag` matched `If-None-Match`. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description A query parameter the endpoint does not take, or a bad cursor. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
             /** @description A parameter value that is invalid, or names nothing. */
@@ -1947,18 +2054,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["InvalidParameterProblem"];
                 };
             };
             /** @description The database is not answering, or the question took too long. */
             503: {
                 headers: {
                     /** @description Seconds to wait. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
         };
@@ -1967,17 +2074,17 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Part of a name or alias, in any case, with or without accents. */
-                q?: string | null;
+                q?: string;
                 /** @description Kind of actor. Several values: repeat the parameter, or separate them with commas (any of them). */
-                kind?: components["schemas"]["ActorKind"][] | null;
+                kind?: components["schemas"]["ActorKind"][];
                 /** @description Actors affiliated with this one. A slug, a name or an alias, in any case, with or without accents, or a run of whole words of one actor's name. Several values: repeat the parameter, or separate them with commas (any of them). */
-                affiliation?: string[] | null;
+                affiliation?: string[];
                 /** @description Actors this source introduces. Several values: repeat the parameter, or separate them with commas (any of them). */
-                source?: string[] | null;
+                source?: string[];
                 /** @description Items per page (1 to 500). */
                 limit?: number;
                 /** @description `next_cursor` (or `prev_cursor`) of a page of the same list. Leave out for the first page. */
-                cursor?: string | null;
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -2012,7 +2119,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
             /** @description A parameter value that is invalid, or names nothing. */
@@ -2021,18 +2128,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["InvalidParameterProblem"];
                 };
             };
             /** @description The database is not answering, or the question took too long. */
             503: {
                 headers: {
                     /** @description Seconds to wait. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
         };
@@ -2062,6 +2169,13 @@ export interface operations {
                     "application/json": components["schemas"]["ActorDetail"];
                 };
             };
+            /** @description Not modified: the `ETag` matched `If-None-Match`. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description The path names the actor by a name or an alias: `Location` is the actor's path, by its slug (`/actors/blinken` → `/actors/antony-blinken`). */
             308: {
                 headers: {
@@ -2076,7 +2190,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
             /** @description No item has that slug or id. */
@@ -2085,7 +2199,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
                 };
             };
             /** @description A parameter value that is invalid, or names nothing. */
@@ -2094,18 +2208,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["InvalidParameterProblem"];
                 };
             };
             /** @description The database is not answering, or the question took too long. */
             503: {
                 headers: {
                     /** @description Seconds to wait. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
         };
@@ -2114,31 +2228,31 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Count the list's items, under its filters, by these fields: `kind`, `precision`, `actor`, `role`, `about`, `location`, `source`. Several values: repeat the parameter, or separate them with commas (any of them). */
-                facets?: components["schemas"]["EventFacet"][] | null;
+                facets?: components["schemas"]["EventFacet"][];
                 /** @description Kind of event. Several values: repeat the parameter, or separate them with commas (any of them). */
-                kind?: components["schemas"]["EventKind"][] | null;
+                kind?: components["schemas"]["EventKind"][];
                 /** @description Only facts dated to this precision: `day` for facts of one known day, `week`, `month`, `approximate` or `unknown` (undated). Several values: repeat the parameter, or separate them with commas (any of them). */
-                precision?: components["schemas"]["DatePrecision"][] | null;
+                precision?: components["schemas"]["DatePrecision"][];
                 /** @description Events this actor took part in (any role). A slug, a name or an alias, in any case, with or without accents, or a run of whole words of one actor's name. Several values: repeat the parameter, or separate them with commas (any of them). */
-                actor?: string[] | null;
+                actor?: string[];
                 /** @description Participants' role; with `actor`, the actor's role. Several values: repeat the parameter, or separate them with commas (any of them). */
-                role?: components["schemas"]["ParticipantRole"][] | null;
+                role?: components["schemas"]["ParticipantRole"][];
                 /** @description Only facts about this actor: its subject, its target, or named in it. A slug, a name or an alias, in any case, with or without accents, or a run of whole words of one actor's name. Several values: repeat the parameter, or separate them with commas (any of them). */
-                about?: string[] | null;
+                about?: string[];
                 /** @description Part of the location, any case. */
-                location?: string | null;
+                location?: string;
                 /** @description Only facts of this source (see /sources). Several values: repeat the parameter, or separate them with commas (any of them). */
-                source?: string[] | null;
+                source?: string[];
                 /** @description Full-text search: every word must match (as a prefix: `hostage` finds "hostages"); "quoted phrases" match whole. Case, accents and curly or straight quotes do not matter; a hyphenated word is found written either way. */
-                q?: string | null;
+                q?: string;
                 /** @description Earliest date, inclusive (YYYY-MM-DD). A fact dated to a week or a month matches when its period overlaps the range; an undated fact matches no range. */
-                from?: string | null;
+                from?: string;
                 /** @description Latest date, inclusive (YYYY-MM-DD). */
-                to?: string | null;
+                to?: string;
                 /** @description Items per page (1 to 500). */
                 limit?: number;
                 /** @description `next_cursor` (or `prev_cursor`) of a page of the same list. Leave out for the first page. */
-                cursor?: string | null;
+                cursor?: string;
                 /** @description `date` (oldest first, the default) or `-date` (newest first). */
                 sort?: "date" | "-date";
             };
@@ -2163,13 +2277,20 @@ export interface operations {
                     "application/json": components["schemas"]["EventPage"];
                 };
             };
+            /** @description Not modified: the `ETag` matched `If-None-Match`. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description A query parameter the endpoint does not take, or a bad cursor. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
             /** @description A parameter value that is invalid, or names nothing. */
@@ -2178,18 +2299,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["InvalidParameterProblem"];
                 };
             };
             /** @description The database is not answering, or the question took too long. */
             503: {
                 headers: {
                     /** @description Seconds to wait. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
         };
@@ -2198,29 +2319,29 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Kind of event. Several values: repeat the parameter, or separate them with commas (any of them). */
-                kind?: components["schemas"]["EventKind"][] | null;
+                kind?: components["schemas"]["EventKind"][];
                 /** @description Only facts dated to this precision: `day` for facts of one known day, `week`, `month`, `approximate` or `unknown` (undated). Several values: repeat the parameter, or separate them with commas (any of them). */
-                precision?: components["schemas"]["DatePrecision"][] | null;
+                precision?: components["schemas"]["DatePrecision"][];
                 /** @description Events this actor took part in (any role). A slug, a name or an alias, in any case, with or without accents, or a run of whole words of one actor's name. Several values: repeat the parameter, or separate them with commas (any of them). */
-                actor?: string[] | null;
+                actor?: string[];
                 /** @description Participants' role; with `actor`, the actor's role. Several values: repeat the parameter, or separate them with commas (any of them). */
-                role?: components["schemas"]["ParticipantRole"][] | null;
+                role?: components["schemas"]["ParticipantRole"][];
                 /** @description Only facts about this actor: its subject, its target, or named in it. A slug, a name or an alias, in any case, with or without accents, or a run of whole words of one actor's name. Several values: repeat the parameter, or separate them with commas (any of them). */
-                about?: string[] | null;
+                about?: string[];
                 /** @description Part of the location, any case. */
-                location?: string | null;
+                location?: string;
                 /** @description Only facts of this source (see /sources). Several values: repeat the parameter, or separate them with commas (any of them). */
-                source?: string[] | null;
+                source?: string[];
                 /** @description Full-text search: every word must match (as a prefix: `hostage` finds "hostages"); "quoted phrases" match whole. Case, accents and curly or straight quotes do not matter; a hyphenated word is found written either way. */
-                q?: string | null;
+                q?: string;
                 /** @description Earliest date, inclusive (YYYY-MM-DD). A fact dated to a week or a month matches when its period overlaps the range; an undated fact matches no range. */
-                from?: string | null;
+                from?: string;
                 /** @description Latest date, inclusive (YYYY-MM-DD). */
-                to?: string | null;
+                to?: string;
                 /** @description Items per page (1 to 500). */
                 limit?: number;
                 /** @description `next_cursor` (or `prev_cursor`) of a page of the same list. Leave out for the first page. */
-                cursor?: string | null;
+                cursor?: string;
                 /** @description `date` (oldest first, the default) or `-date` (newest first). */
                 sort?: "date" | "-date";
             };
@@ -2257,7 +2378,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
             /** @description A parameter value that is invalid, or names nothing. */
@@ -2266,18 +2387,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["InvalidParameterProblem"];
                 };
             };
             /** @description The database is not answering, or the question took too long. */
             503: {
                 headers: {
                     /** @description Seconds to wait. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
         };
@@ -2286,29 +2407,29 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Count the list's items, under its filters, by these fields: `precision`, `actor`, `role`, `about`, `location`, `source`. Several values: repeat the parameter, or separate them with commas (any of them). */
-                facets?: components["schemas"]["MeetingFacet"][] | null;
+                facets?: components["schemas"]["MeetingFacet"][];
                 /** @description Only facts dated to this precision: `day` for facts of one known day, `week`, `month`, `approximate` or `unknown` (undated). Several values: repeat the parameter, or separate them with commas (any of them). */
-                precision?: components["schemas"]["DatePrecision"][] | null;
+                precision?: components["schemas"]["DatePrecision"][];
                 /** @description Events this actor took part in (any role). A slug, a name or an alias, in any case, with or without accents, or a run of whole words of one actor's name. Several values: repeat the parameter, or separate them with commas (any of them). */
-                actor?: string[] | null;
+                actor?: string[];
                 /** @description Participants' role; with `actor`, the actor's role. Several values: repeat the parameter, or separate them with commas (any of them). */
-                role?: components["schemas"]["ParticipantRole"][] | null;
+                role?: components["schemas"]["ParticipantRole"][];
                 /** @description Only facts about this actor: its subject, its target, or named in it. A slug, a name or an alias, in any case, with or without accents, or a run of whole words of one actor's name. Several values: repeat the parameter, or separate them with commas (any of them). */
-                about?: string[] | null;
+                about?: string[];
                 /** @description Part of the location, any case. */
-                location?: string | null;
+                location?: string;
                 /** @description Only facts of this source (see /sources). Several values: repeat the parameter, or separate them with commas (any of them). */
-                source?: string[] | null;
+                source?: string[];
                 /** @description Full-text search: every word must match (as a prefix: `hostage` finds "hostages"); "quoted phrases" match whole. Case, accents and curly or straight quotes do not matter; a hyphenated word is found written either way. */
-                q?: string | null;
+                q?: string;
                 /** @description Earliest date, inclusive (YYYY-MM-DD). A fact dated to a week or a month matches when its period overlaps the range; an undated fact matches no range. */
-                from?: string | null;
+                from?: string;
                 /** @description Latest date, inclusive (YYYY-MM-DD). */
-                to?: string | null;
+                to?: string;
                 /** @description Items per page (1 to 500). */
                 limit?: number;
                 /** @description `next_cursor` (or `prev_cursor`) of a page of the same list. Leave out for the first page. */
-                cursor?: string | null;
+                cursor?: string;
                 /** @description `date` (oldest first, the default) or `-date` (newest first). */
                 sort?: "date" | "-date";
             };
@@ -2333,13 +2454,20 @@ export interface operations {
                     "application/json": components["schemas"]["EventPage"];
                 };
             };
+            /** @description Not modified: the `ETag` matched `If-None-Match`. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description A query parameter the endpoint does not take, or a bad cursor. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
             /** @description A parameter value that is invalid, or names nothing. */
@@ -2348,18 +2476,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["InvalidParameterProblem"];
                 };
             };
             /** @description The database is not answering, or the question took too long. */
             503: {
                 headers: {
                     /** @description Seconds to wait. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
         };
@@ -2368,27 +2496,27 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only facts dated to this precision: `day` for facts of one known day, `week`, `month`, `approximate` or `unknown` (undated). Several values: repeat the parameter, or separate them with commas (any of them). */
-                precision?: components["schemas"]["DatePrecision"][] | null;
+                precision?: components["schemas"]["DatePrecision"][];
                 /** @description Events this actor took part in (any role). A slug, a name or an alias, in any case, with or without accents, or a run of whole words of one actor's name. Several values: repeat the parameter, or separate them with commas (any of them). */
-                actor?: string[] | null;
+                actor?: string[];
                 /** @description Participants' role; with `actor`, the actor's role. Several values: repeat the parameter, or separate them with commas (any of them). */
-                role?: components["schemas"]["ParticipantRole"][] | null;
+                role?: components["schemas"]["ParticipantRole"][];
                 /** @description Only facts about this actor: its subject, its target, or named in it. A slug, a name or an alias, in any case, with or without accents, or a run of whole words of one actor's name. Several values: repeat the parameter, or separate them with commas (any of them). */
-                about?: string[] | null;
+                about?: string[];
                 /** @description Part of the location, any case. */
-                location?: string | null;
+                location?: string;
                 /** @description Only facts of this source (see /sources). Several values: repeat the parameter, or separate them with commas (any of them). */
-                source?: string[] | null;
+                source?: string[];
                 /** @description Full-text search: every word must match (as a prefix: `hostage` finds "hostages"); "quoted phrases" match whole. Case, accents and curly or straight quotes do not matter; a hyphenated word is found written either way. */
-                q?: string | null;
+                q?: string;
                 /** @description Earliest date, inclusive (YYYY-MM-DD). A fact dated to a week or a month matches when its period overlaps the range; an undated fact matches no range. */
-                from?: string | null;
+                from?: string;
                 /** @description Latest date, inclusive (YYYY-MM-DD). */
-                to?: string | null;
+                to?: string;
                 /** @description Items per page (1 to 500). */
                 limit?: number;
                 /** @description `next_cursor` (or `prev_cursor`) of a page of the same list. Leave out for the first page. */
-                cursor?: string | null;
+                cursor?: string;
                 /** @description `date` (oldest first, the default) or `-date` (newest first). */
                 sort?: "date" | "-date";
             };
@@ -2425,7 +2553,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
             /** @description A parameter value that is invalid, or names nothing. */
@@ -2434,18 +2562,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["InvalidParameterProblem"];
                 };
             };
             /** @description The database is not answering, or the question took too long. */
             503: {
                 headers: {
                     /** @description Seconds to wait. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
         };
@@ -2475,13 +2603,20 @@ export interface operations {
                     "application/json": components["schemas"]["Event"];
                 };
             };
+            /** @description Not modified: the `ETag` matched `If-None-Match`. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description A query parameter the endpoint does not take, or a bad cursor. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
             /** @description No item has that slug or id. */
@@ -2490,7 +2625,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
                 };
             };
             /** @description A parameter value that is invalid, or names nothing. */
@@ -2499,18 +2634,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["InvalidParameterProblem"];
                 };
             };
             /** @description The database is not answering, or the question took too long. */
             503: {
                 headers: {
                     /** @description Seconds to wait. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
         };
@@ -2519,33 +2654,33 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Count the list's items, under its filters, by these fields: `speaker`, `about`, `mode`, `precision`, `event`, `term`, `source`. Several values: repeat the parameter, or separate them with commas (any of them). */
-                facets?: components["schemas"]["StatementFacet"][] | null;
+                facets?: components["schemas"]["StatementFacet"][];
                 /** @description Only facts dated to this precision: `day` for facts of one known day, `week`, `month`, `approximate` or `unknown` (undated). Several values: repeat the parameter, or separate them with commas (any of them). */
-                precision?: components["schemas"]["DatePrecision"][] | null;
+                precision?: components["schemas"]["DatePrecision"][];
                 /** @description Statements by this actor. A slug, a name or an alias, in any case, with or without accents, or a run of whole words of one actor's name. Several values: repeat the parameter, or separate them with commas (any of them). */
-                speaker?: string[] | null;
+                speaker?: string[];
                 /** @description Only facts about this actor: its subject, its target, or named in it. A slug, a name or an alias, in any case, with or without accents, or a run of whole words of one actor's name. Several values: repeat the parameter, or separate them with commas (any of them). */
-                about?: string[] | null;
+                about?: string[];
                 /** @description `true`: verbatim quotes only; `false`: reported claims only. */
-                direct?: boolean | null;
+                direct?: boolean;
                 /** @description Statements made at this event (see /events). Several values: repeat the parameter, or separate them with commas (any of them). */
-                event?: string[] | null;
+                event?: string[];
                 /** @description Statements about this proposal term (see /terms). Several values: repeat the parameter, or separate them with commas (any of them). */
-                term?: string[] | null;
+                term?: string[];
                 /** @description `true`: only anonymous sources; `false`: only named speakers. */
-                anonymous?: boolean | null;
+                anonymous?: boolean;
                 /** @description Only facts of this source (see /sources). Several values: repeat the parameter, or separate them with commas (any of them). */
-                source?: string[] | null;
+                source?: string[];
                 /** @description Full-text search: every word must match (as a prefix: `hostage` finds "hostages"); "quoted phrases" match whole. Case, accents and curly or straight quotes do not matter; a hyphenated word is found written either way. */
-                q?: string | null;
+                q?: string;
                 /** @description Earliest date, inclusive (YYYY-MM-DD). A fact dated to a week or a month matches when its period overlaps the range; an undated fact matches no range. */
-                from?: string | null;
+                from?: string;
                 /** @description Latest date, inclusive (YYYY-MM-DD). */
-                to?: string | null;
+                to?: string;
                 /** @description Items per page (1 to 500). */
                 limit?: number;
                 /** @description `next_cursor` (or `prev_cursor`) of a page of the same list. Leave out for the first page. */
-                cursor?: string | null;
+                cursor?: string;
                 /** @description `date` (oldest first, the default) or `-date` (newest first). */
                 sort?: "date" | "-date";
             };
@@ -2570,13 +2705,20 @@ export interface operations {
                     "application/json": components["schemas"]["StatementPage"];
                 };
             };
+            /** @description Not modified: the `ETag` matched `If-None-Match`. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description A query parameter the endpoint does not take, or a bad cursor. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
             /** @description A parameter value that is invalid, or names nothing. */
@@ -2585,18 +2727,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["InvalidParameterProblem"];
                 };
             };
             /** @description The database is not answering, or the question took too long. */
             503: {
                 headers: {
                     /** @description Seconds to wait. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
         };
@@ -2605,31 +2747,31 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only facts dated to this precision: `day` for facts of one known day, `week`, `month`, `approximate` or `unknown` (undated). Several values: repeat the parameter, or separate them with commas (any of them). */
-                precision?: components["schemas"]["DatePrecision"][] | null;
+                precision?: components["schemas"]["DatePrecision"][];
                 /** @description Statements by this actor. A slug, a name or an alias, in any case, with or without accents, or a run of whole words of one actor's name. Several values: repeat the parameter, or separate them with commas (any of them). */
-                speaker?: string[] | null;
+                speaker?: string[];
                 /** @description Only facts about this actor: its subject, its target, or named in it. A slug, a name or an alias, in any case, with or without accents, or a run of whole words of one actor's name. Several values: repeat the parameter, or separate them with commas (any of them). */
-                about?: string[] | null;
+                about?: string[];
                 /** @description `true`: verbatim quotes only; `false`: reported claims only. */
-                direct?: boolean | null;
+                direct?: boolean;
                 /** @description Statements made at this event (see /events). Several values: repeat the parameter, or separate them with commas (any of them). */
-                event?: string[] | null;
+                event?: string[];
                 /** @description Statements about this proposal term (see /terms). Several values: repeat the parameter, or separate them with commas (any of them). */
-                term?: string[] | null;
+                term?: string[];
                 /** @description `true`: only anonymous sources; `false`: only named speakers. */
-                anonymous?: boolean | null;
+                anonymous?: boolean;
                 /** @description Only facts of this source (see /sources). Several values: repeat the parameter, or separate them with commas (any of them). */
-                source?: string[] | null;
+                source?: string[];
                 /** @description Full-text search: every word must match (as a prefix: `hostage` finds "hostages"); "quoted phrases" match whole. Case, accents and curly or straight quotes do not matter; a hyphenated word is found written either way. */
-                q?: string | null;
+                q?: string;
                 /** @description Earliest date, inclusive (YYYY-MM-DD). A fact dated to a week or a month matches when its period overlaps the range; an undated fact matches no range. */
-                from?: string | null;
+                from?: string;
                 /** @description Latest date, inclusive (YYYY-MM-DD). */
-                to?: string | null;
+                to?: string;
                 /** @description Items per page (1 to 500). */
                 limit?: number;
                 /** @description `next_cursor` (or `prev_cursor`) of a page of the same list. Leave out for the first page. */
-                cursor?: string | null;
+                cursor?: string;
                 /** @description `date` (oldest first, the default) or `-date` (newest first). */
                 sort?: "date" | "-date";
             };
@@ -2666,7 +2808,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
             /** @description A parameter value that is invalid, or names nothing. */
@@ -2675,18 +2817,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["InvalidParameterProblem"];
                 };
             };
             /** @description The database is not answering, or the question took too long. */
             503: {
                 headers: {
                     /** @description Seconds to wait. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
         };
@@ -2716,13 +2858,20 @@ export interface operations {
                     "application/json": components["schemas"]["Statement"];
                 };
             };
+            /** @description Not modified: the `ETag` matched `If-None-Match`. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description A query parameter the endpoint does not take, or a bad cursor. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
             /** @description No item has that slug or id. */
@@ -2731,7 +2880,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
                 };
             };
             /** @description A parameter value that is invalid, or names nothing. */
@@ -2740,18 +2889,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["InvalidParameterProblem"];
                 };
             };
             /** @description The database is not answering, or the question took too long. */
             503: {
                 headers: {
                     /** @description Seconds to wait. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
         };
@@ -2760,13 +2909,13 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Count the list's items, under its filters, by these fields: `status`, `source`. Several values: repeat the parameter, or separate them with commas (any of them). */
-                facets?: components["schemas"]["ProposalFacet"][] | null;
+                facets?: components["schemas"]["ProposalFacet"][];
                 /** @description Only facts of this source (see /sources). Several values: repeat the parameter, or separate them with commas (any of them). */
-                source?: string[] | null;
+                source?: string[];
                 /** @description Items per page (1 to 500). */
                 limit?: number;
                 /** @description `next_cursor` (or `prev_cursor`) of a page of the same list. Leave out for the first page. */
-                cursor?: string | null;
+                cursor?: string;
                 /** @description `date` (oldest first, the default) or `-date` (newest first). */
                 sort?: "date" | "-date";
             };
@@ -2791,13 +2940,20 @@ export interface operations {
                     "application/json": components["schemas"]["ProposalPage"];
                 };
             };
+            /** @description Not modified: the `ETag` matched `If-None-Match`. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description A query parameter the endpoint does not take, or a bad cursor. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
             /** @description A parameter value that is invalid, or names nothing. */
@@ -2806,18 +2962,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["InvalidParameterProblem"];
                 };
             };
             /** @description The database is not answering, or the question took too long. */
             503: {
                 headers: {
                     /** @description Seconds to wait. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
         };
@@ -2826,11 +2982,11 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only facts of this source (see /sources). Several values: repeat the parameter, or separate them with commas (any of them). */
-                source?: string[] | null;
+                source?: string[];
                 /** @description Items per page (1 to 500). */
                 limit?: number;
                 /** @description `next_cursor` (or `prev_cursor`) of a page of the same list. Leave out for the first page. */
-                cursor?: string | null;
+                cursor?: string;
                 /** @description `date` (oldest first, the default) or `-date` (newest first). */
                 sort?: "date" | "-date";
             };
@@ -2867,7 +3023,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
             /** @description A parameter value that is invalid, or names nothing. */
@@ -2876,18 +3032,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["InvalidParameterProblem"];
                 };
             };
             /** @description The database is not answering, or the question took too long. */
             503: {
                 headers: {
                     /** @description Seconds to wait. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
         };
@@ -2917,13 +3073,20 @@ export interface operations {
                     "application/json": components["schemas"]["Proposal"];
                 };
             };
+            /** @description Not modified: the `ETag` matched `If-None-Match`. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description A query parameter the endpoint does not take, or a bad cursor. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
             /** @description No item has that slug or id. */
@@ -2932,7 +3095,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
                 };
             };
             /** @description A parameter value that is invalid, or names nothing. */
@@ -2941,18 +3104,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["InvalidParameterProblem"];
                 };
             };
             /** @description The database is not answering, or the question took too long. */
             503: {
                 headers: {
                     /** @description Seconds to wait. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
         };
@@ -2961,19 +3124,19 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Count the list's items, under its filters, by these fields: `kind`, `proposal`, `phase`, `source`. Several values: repeat the parameter, or separate them with commas (any of them). */
-                facets?: components["schemas"]["TermFacet"][] | null;
+                facets?: components["schemas"]["TermFacet"][];
                 /** @description Slug of the proposal (see /proposals). Several values: repeat the parameter, or separate them with commas (any of them). */
-                proposal?: string[] | null;
+                proposal?: string[];
                 /** @description Phase number. */
-                phase?: number | null;
+                phase?: number;
                 /** @description Kind of term. Several values: repeat the parameter, or separate them with commas (any of them). */
-                kind?: components["schemas"]["TermKind"][] | null;
+                kind?: components["schemas"]["TermKind"][];
                 /** @description Only facts of this source (see /sources). Several values: repeat the parameter, or separate them with commas (any of them). */
-                source?: string[] | null;
+                source?: string[];
                 /** @description Items per page (1 to 500). */
                 limit?: number;
                 /** @description `next_cursor` (or `prev_cursor`) of a page of the same list. Leave out for the first page. */
-                cursor?: string | null;
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -2996,13 +3159,20 @@ export interface operations {
                     "application/json": components["schemas"]["TermPage"];
                 };
             };
+            /** @description Not modified: the `ETag` matched `If-None-Match`. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description A query parameter the endpoint does not take, or a bad cursor. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
             /** @description A parameter value that is invalid, or names nothing. */
@@ -3011,18 +3181,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["InvalidParameterProblem"];
                 };
             };
             /** @description The database is not answering, or the question took too long. */
             503: {
                 headers: {
                     /** @description Seconds to wait. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
         };
@@ -3031,17 +3201,17 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Slug of the proposal (see /proposals). Several values: repeat the parameter, or separate them with commas (any of them). */
-                proposal?: string[] | null;
+                proposal?: string[];
                 /** @description Phase number. */
-                phase?: number | null;
+                phase?: number;
                 /** @description Kind of term. Several values: repeat the parameter, or separate them with commas (any of them). */
-                kind?: components["schemas"]["TermKind"][] | null;
+                kind?: components["schemas"]["TermKind"][];
                 /** @description Only facts of this source (see /sources). Several values: repeat the parameter, or separate them with commas (any of them). */
-                source?: string[] | null;
+                source?: string[];
                 /** @description Items per page (1 to 500). */
                 limit?: number;
                 /** @description `next_cursor` (or `prev_cursor`) of a page of the same list. Leave out for the first page. */
-                cursor?: string | null;
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -3076,7 +3246,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
             /** @description A parameter value that is invalid, or names nothing. */
@@ -3085,18 +3255,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["InvalidParameterProblem"];
                 };
             };
             /** @description The database is not answering, or the question took too long. */
             503: {
                 headers: {
                     /** @description Seconds to wait. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
         };
@@ -3126,13 +3296,20 @@ export interface operations {
                     "application/json": components["schemas"]["Term"];
                 };
             };
+            /** @description Not modified: the `ETag` matched `If-None-Match`. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description A query parameter the endpoint does not take, or a bad cursor. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
             /** @description No item has that slug or id. */
@@ -3141,7 +3318,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
                 };
             };
             /** @description A parameter value that is invalid, or names nothing. */
@@ -3150,18 +3327,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["InvalidParameterProblem"];
                 };
             };
             /** @description The database is not answering, or the question took too long. */
             503: {
                 headers: {
                     /** @description Seconds to wait. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
         };
@@ -3170,27 +3347,27 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Count the list's items, under its filters, by these fields: `actor`, `stance`, `term`, `proposal`, `precision`, `source`. Several values: repeat the parameter, or separate them with commas (any of them). */
-                facets?: components["schemas"]["PositionFacet"][] | null;
+                facets?: components["schemas"]["PositionFacet"][];
                 /** @description Only facts dated to this precision: `day` for facts of one known day, `week`, `month`, `approximate` or `unknown` (undated). Several values: repeat the parameter, or separate them with commas (any of them). */
-                precision?: components["schemas"]["DatePrecision"][] | null;
+                precision?: components["schemas"]["DatePrecision"][];
                 /** @description Positions of this actor. A slug, a name or an alias, in any case, with or without accents, or a run of whole words of one actor's name. Several values: repeat the parameter, or separate them with commas (any of them). */
-                actor?: string[] | null;
+                actor?: string[];
                 /** @description Slug of the proposal (see /proposals). Several values: repeat the parameter, or separate them with commas (any of them). */
-                proposal?: string[] | null;
+                proposal?: string[];
                 /** @description Positions on this proposal term (see /terms). Several values: repeat the parameter, or separate them with commas (any of them). */
-                term?: string[] | null;
+                term?: string[];
                 /** @description The stance. Several values: repeat the parameter, or separate them with commas (any of them). */
-                stance?: components["schemas"]["Stance"][] | null;
+                stance?: components["schemas"]["Stance"][];
                 /** @description Only facts of this source (see /sources). Several values: repeat the parameter, or separate them with commas (any of them). */
-                source?: string[] | null;
+                source?: string[];
                 /** @description Earliest date, inclusive (YYYY-MM-DD). A fact dated to a week or a month matches when its period overlaps the range; an undated fact matches no range. */
-                from?: string | null;
+                from?: string;
                 /** @description Latest date, inclusive (YYYY-MM-DD). */
-                to?: string | null;
+                to?: string;
                 /** @description Items per page (1 to 500). */
                 limit?: number;
                 /** @description `next_cursor` (or `prev_cursor`) of a page of the same list. Leave out for the first page. */
-                cursor?: string | null;
+                cursor?: string;
                 /** @description `date` (oldest first, the default) or `-date` (newest first). */
                 sort?: "date" | "-date";
             };
@@ -3215,13 +3392,20 @@ export interface operations {
                     "application/json": components["schemas"]["PositionPage"];
                 };
             };
+            /** @description Not modified: the `ETag` matched `If-None-Match`. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description A query parameter the endpoint does not take, or a bad cursor. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
             /** @description A parameter value that is invalid, or names nothing. */
@@ -3230,18 +3414,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["InvalidParameterProblem"];
                 };
             };
             /** @description The database is not answering, or the question took too long. */
             503: {
                 headers: {
                     /** @description Seconds to wait. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
         };
@@ -3250,25 +3434,25 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only facts dated to this precision: `day` for facts of one known day, `week`, `month`, `approximate` or `unknown` (undated). Several values: repeat the parameter, or separate them with commas (any of them). */
-                precision?: components["schemas"]["DatePrecision"][] | null;
+                precision?: components["schemas"]["DatePrecision"][];
                 /** @description Positions of this actor. A slug, a name or an alias, in any case, with or without accents, or a run of whole words of one actor's name. Several values: repeat the parameter, or separate them with commas (any of them). */
-                actor?: string[] | null;
+                actor?: string[];
                 /** @description Slug of the proposal (see /proposals). Several values: repeat the parameter, or separate them with commas (any of them). */
-                proposal?: string[] | null;
+                proposal?: string[];
                 /** @description Positions on this proposal term (see /terms). Several values: repeat the parameter, or separate them with commas (any of them). */
-                term?: string[] | null;
+                term?: string[];
                 /** @description The stance. Several values: repeat the parameter, or separate them with commas (any of them). */
-                stance?: components["schemas"]["Stance"][] | null;
+                stance?: components["schemas"]["Stance"][];
                 /** @description Only facts of this source (see /sources). Several values: repeat the parameter, or separate them with commas (any of them). */
-                source?: string[] | null;
+                source?: string[];
                 /** @description Earliest date, inclusive (YYYY-MM-DD). A fact dated to a week or a month matches when its period overlaps the range; an undated fact matches no range. */
-                from?: string | null;
+                from?: string;
                 /** @description Latest date, inclusive (YYYY-MM-DD). */
-                to?: string | null;
+                to?: string;
                 /** @description Items per page (1 to 500). */
                 limit?: number;
                 /** @description `next_cursor` (or `prev_cursor`) of a page of the same list. Leave out for the first page. */
-                cursor?: string | null;
+                cursor?: string;
                 /** @description `date` (oldest first, the default) or `-date` (newest first). */
                 sort?: "date" | "-date";
             };
@@ -3305,7 +3489,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
             /** @description A parameter value that is invalid, or names nothing. */
@@ -3314,18 +3498,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["InvalidParameterProblem"];
                 };
             };
             /** @description The database is not answering, or the question took too long. */
             503: {
                 headers: {
                     /** @description Seconds to wait. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
         };
@@ -3355,13 +3539,20 @@ export interface operations {
                     "application/json": components["schemas"]["Position"];
                 };
             };
+            /** @description Not modified: the `ETag` matched `If-None-Match`. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description A query parameter the endpoint does not take, or a bad cursor. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
             /** @description No item has that slug or id. */
@@ -3370,7 +3561,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
                 };
             };
             /** @description A parameter value that is invalid, or names nothing. */
@@ -3379,18 +3570,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["InvalidParameterProblem"];
                 };
             };
             /** @description The database is not answering, or the question took too long. */
             503: {
                 headers: {
                     /** @description Seconds to wait. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
         };
@@ -3399,21 +3590,21 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only facts dated to this precision: `day` for facts of one known day, `week`, `month`, `approximate` or `unknown` (undated). Several values: repeat the parameter, or separate them with commas (any of them). */
-                precision?: components["schemas"]["DatePrecision"][] | null;
+                precision?: components["schemas"]["DatePrecision"][];
                 /** @description Events the actor took part in and statements the actor made. A slug, a name or an alias, in any case, with or without accents, or a run of whole words of one actor's name. Several values: repeat the parameter, or separate them with commas (any of them). */
-                actor?: string[] | null;
+                actor?: string[];
                 /** @description Only facts about this actor: its subject, its target, or named in it. A slug, a name or an alias, in any case, with or without accents, or a run of whole words of one actor's name. Several values: repeat the parameter, or separate them with commas (any of them). */
-                about?: string[] | null;
+                about?: string[];
                 /** @description Only facts of this source (see /sources). Several values: repeat the parameter, or separate them with commas (any of them). */
-                source?: string[] | null;
+                source?: string[];
                 /** @description Earliest date, inclusive (YYYY-MM-DD). A fact dated to a week or a month matches when its period overlaps the range; an undated fact matches no range. */
-                from?: string | null;
+                from?: string;
                 /** @description Latest date, inclusive (YYYY-MM-DD). */
-                to?: string | null;
+                to?: string;
                 /** @description Items per page (1 to 500). */
                 limit?: number;
                 /** @description `next_cursor` (or `prev_cursor`) of a page of the same list. Leave out for the first page. */
-                cursor?: string | null;
+                cursor?: string;
                 /** @description `date` (oldest first, the default) or `-date` (newest first). */
                 sort?: "date" | "-date";
             };
@@ -3438,13 +3629,20 @@ export interface operations {
                     "application/json": components["schemas"]["TimelinePage"];
                 };
             };
+            /** @description Not modified: the `ETag` matched `If-None-Match`. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description A query parameter the endpoint does not take, or a bad cursor. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
             /** @description A parameter value that is invalid, or names nothing. */
@@ -3453,18 +3651,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["InvalidParameterProblem"];
                 };
             };
             /** @description The database is not answering, or the question took too long. */
             503: {
                 headers: {
                     /** @description Seconds to wait. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
         };
@@ -3473,21 +3671,21 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only facts dated to this precision: `day` for facts of one known day, `week`, `month`, `approximate` or `unknown` (undated). Several values: repeat the parameter, or separate them with commas (any of them). */
-                precision?: components["schemas"]["DatePrecision"][] | null;
+                precision?: components["schemas"]["DatePrecision"][];
                 /** @description Events the actor took part in and statements the actor made. A slug, a name or an alias, in any case, with or without accents, or a run of whole words of one actor's name. Several values: repeat the parameter, or separate them with commas (any of them). */
-                actor?: string[] | null;
+                actor?: string[];
                 /** @description Only facts about this actor: its subject, its target, or named in it. A slug, a name or an alias, in any case, with or without accents, or a run of whole words of one actor's name. Several values: repeat the parameter, or separate them with commas (any of them). */
-                about?: string[] | null;
+                about?: string[];
                 /** @description Only facts of this source (see /sources). Several values: repeat the parameter, or separate them with commas (any of them). */
-                source?: string[] | null;
+                source?: string[];
                 /** @description Earliest date, inclusive (YYYY-MM-DD). A fact dated to a week or a month matches when its period overlaps the range; an undated fact matches no range. */
-                from?: string | null;
+                from?: string;
                 /** @description Latest date, inclusive (YYYY-MM-DD). */
-                to?: string | null;
+                to?: string;
                 /** @description Items per page (1 to 500). */
                 limit?: number;
                 /** @description `next_cursor` (or `prev_cursor`) of a page of the same list. Leave out for the first page. */
-                cursor?: string | null;
+                cursor?: string;
                 /** @description `date` (oldest first, the default) or `-date` (newest first). */
                 sort?: "date" | "-date";
             };
@@ -3524,7 +3722,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
             /** @description A parameter value that is invalid, or names nothing. */
@@ -3533,18 +3731,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["InvalidParameterProblem"];
                 };
             };
             /** @description The database is not answering, or the question took too long. */
             503: {
                 headers: {
                     /** @description Seconds to wait. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
         };
@@ -3555,7 +3753,7 @@ export interface operations {
                 /** @description Items per page (1 to 500). */
                 limit?: number;
                 /** @description `next_cursor` (or `prev_cursor`) of a page of the same list. Leave out for the first page. */
-                cursor?: string | null;
+                cursor?: string;
                 /** @description `date` (oldest first, the default) or `-date` (newest first). */
                 sort?: "date" | "-date";
             };
@@ -3580,13 +3778,20 @@ export interface operations {
                     "application/json": components["schemas"]["SourcePage"];
                 };
             };
+            /** @description Not modified: the `ETag` matched `If-None-Match`. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description A query parameter the endpoint does not take, or a bad cursor. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
             /** @description A parameter value that is invalid, or names nothing. */
@@ -3595,18 +3800,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["InvalidParameterProblem"];
                 };
             };
             /** @description The database is not answering, or the question took too long. */
             503: {
                 headers: {
                     /** @description Seconds to wait. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
         };
@@ -3617,7 +3822,7 @@ export interface operations {
                 /** @description Items per page (1 to 500). */
                 limit?: number;
                 /** @description `next_cursor` (or `prev_cursor`) of a page of the same list. Leave out for the first page. */
-                cursor?: string | null;
+                cursor?: string;
                 /** @description `date` (oldest first, the default) or `-date` (newest first). */
                 sort?: "date" | "-date";
             };
@@ -3654,7 +3859,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
             /** @description A parameter value that is invalid, or names nothing. */
@@ -3663,18 +3868,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["InvalidParameterProblem"];
                 };
             };
             /** @description The database is not answering, or the question took too long. */
             503: {
                 headers: {
                     /** @description Seconds to wait. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
         };
@@ -3704,13 +3909,20 @@ export interface operations {
                     "application/json": components["schemas"]["SourceDetail"];
                 };
             };
+            /** @description Not modified: the `ETag` matched `If-None-Match`. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description A query parameter the endpoint does not take, or a bad cursor. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
             /** @description No item has that slug or id. */
@@ -3719,7 +3931,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
                 };
             };
             /** @description A parameter value that is invalid, or names nothing. */
@@ -3728,18 +3940,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["InvalidParameterProblem"];
                 };
             };
             /** @description The database is not answering, or the question took too long. */
             503: {
                 headers: {
                     /** @description Seconds to wait. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
         };
@@ -3768,7 +3980,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
             /** @description A parameter value that is invalid, or names nothing. */
@@ -3777,18 +3989,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["InvalidParameterProblem"];
                 };
             };
             /** @description The database is not answering, or the question took too long. */
             503: {
                 headers: {
                     /** @description Seconds to wait. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
         };
@@ -3817,7 +4029,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
             /** @description A parameter value that is invalid, or names nothing. */
@@ -3826,18 +4038,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["InvalidParameterProblem"];
                 };
             };
             /** @description The database is not answering, or the question took too long. */
             503: {
                 headers: {
                     /** @description Seconds to wait. */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemBody"];
+                    "application/problem+json": components["schemas"]["OtherProblem"];
                 };
             };
         };
