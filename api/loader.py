@@ -307,7 +307,9 @@ class _SourceBuilder:
             raise self.fail(where, what)
         seen.add(key)
 
-    def mentions(self, about: list[MentionSpec], fact: str, slug: str, where: str) -> list[str]:
+    def mentions(
+        self, about: list[MentionSpec], fact: str, slug: str, sort_date: Any, where: str
+    ) -> list[str]:
         """The rows of `about`, and the names of the actors it mentions (for search)."""
         names: list[str] = []
         seen: set[Any] = set()
@@ -320,6 +322,7 @@ class _SourceBuilder:
                     "statement": slug if fact == "statement" else None,
                     "event": slug if fact == "event" else None,
                     "role": str(mention.role),
+                    "sort_date": sort_date,
                     **self.evidence(mention.evidence, here),
                 },
             )
@@ -383,6 +386,7 @@ class _SourceBuilder:
             self.unique(events, e.slug, f"{where}: slug", f"slug '{e.slug}' is used twice")
             outcome = (e.outcome or OutcomeSpec()).model_dump()  # every column, null if unsaid
             evidence = self.evidence(e.evidence, where)
+            dated = self.dated(e.date)
             searched = [e.title, e.description, e.location, evidence["sentence_text"]]
             seen_roles: set[Any] = set()
             for j, part in enumerate(e.participants):
@@ -393,6 +397,7 @@ class _SourceBuilder:
                         "event": e.slug,
                         "actor": self.actor(part.actor, f"{here}.actor"),
                         "role": str(part.role),
+                        "sort_date": dated["sort_date"],
                         **self.evidence(part.evidence, here),
                     },
                 )
@@ -403,7 +408,7 @@ class _SourceBuilder:
                     "an actor is listed twice in one role",
                 )
                 searched += names_of(part.actor)
-            searched += self.mentions(e.about, "event", e.slug, where)
+            searched += self.mentions(e.about, "event", e.slug, dated["sort_date"], where)
             self.search_words += [s for s in searched if s]
             self.add(
                 "events",
@@ -416,7 +421,7 @@ class _SourceBuilder:
                     "outcome": outcome.pop("summary", None),
                     **outcome,
                     "search_text": search_tokens(" ".join(s for s in searched if s)),
-                    **self.dated(e.date),
+                    **dated,
                     **evidence,
                 },
             )
@@ -492,13 +497,14 @@ class _SourceBuilder:
                 raise self.fail(f"{where}: terms", "a term is listed twice")
             if s.same_as == s.slug:
                 raise self.fail(f"{where}: same_as", "a statement cannot be the same as itself")
+            dated = self.dated(s.date)
             searched = [
                 s.text,
                 *names_of(self.actor(s.speaker, f"{where}: speaker")),
                 s.setting,
                 s.cue,
                 evidence["sentence_text"],
-                *self.mentions(s.about, "statement", s.slug, where),
+                *self.mentions(s.about, "statement", s.slug, dated["sort_date"], where),
             ]
             event = next((e for e in spec.events if e.slug == s.event), None)
             if event is not None:
@@ -516,7 +522,7 @@ class _SourceBuilder:
                     "event": s.event,
                     "same_as": s.same_as,
                     "search_text": search_tokens(" ".join(x for x in searched if x)),
-                    **self.dated(s.date),
+                    **dated,
                     **evidence,
                 },
             )

@@ -269,12 +269,15 @@ class Participant(Evidenced, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id"), index=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id"))
     role: Mapped[ParticipantRole] = mapped_column(vocabulary(ParticipantRole, "role"))
+    # The event's sort_date: an actor's events walk this index in list order (api.queries).
+    sort_date: Mapped[date] = mapped_column(Date)
 
     __table_args__ = (
         evidence_span_check(),
         UniqueConstraint("event_id", "actor_id", "role", name="uq_participants_event_actor_role"),
+        Index("ix_participants_actor_sort", "actor_id", "sort_date", "event_id"),
     )
 
 
@@ -371,11 +374,15 @@ class Mention(Evidenced, Base):
         ForeignKey("events.id", ondelete="CASCADE"), index=True
     )
     role: Mapped[MentionRole] = mapped_column(vocabulary(MentionRole, "mention_role"))
+    # The sort_date of its statement or event: what is said about an actor, and the events
+    # about them, walk these indexes in list order (api.queries).
+    sort_date: Mapped[date] = mapped_column(Date)
 
     __table_args__ = (
         evidence_span_check(),
         CheckConstraint("(statement_id IS NULL) <> (event_id IS NULL)", name="one_fact"),
-        Index("ix_mentions_actor", "actor_id", "statement_id", "event_id"),
+        Index("ix_mentions_actor_statements", "actor_id", "sort_date", "statement_id"),
+        Index("ix_mentions_actor_events", "actor_id", "sort_date", "event_id"),
     )
 
 

@@ -328,6 +328,7 @@ def synthesize(engine: Engine, statements: int, seed: int = 1) -> SynthResult:
                 event_id += 1
                 events_here.append(event_id)
                 title = corpus.sentence(5, 10)
+                dated = corpus.dated()
                 rows["events"].append(
                     {
                         "id": event_id,
@@ -338,7 +339,7 @@ def synthesize(engine: Engine, statements: int, seed: int = 1) -> SynthResult:
                             ["Cairo", "Doha", "Amman", "Jerusalem", "Washington", "Brussels"]
                         ),
                         "search_text": search_tokens(title),
-                        **corpus.dated(),
+                        **dated,
                         **article.add(title),
                     }
                 )
@@ -351,6 +352,7 @@ def synthesize(engine: Engine, statements: int, seed: int = 1) -> SynthResult:
                             "event_id": event_id,
                             "actor_id": actor_id,
                             "role": role.value,
+                            "sort_date": dated["sort_date"],
                             **article.add(actors[actor_id - 1]["name"] + " took part"),
                         }
                     )
@@ -358,6 +360,7 @@ def synthesize(engine: Engine, statements: int, seed: int = 1) -> SynthResult:
                 statement_id += 1
                 words = corpus.sentence(12, 25)
                 direct = rng.random() < 0.4
+                said = corpus.dated()
                 rows["statements"].append(
                     {
                         "id": statement_id,
@@ -368,7 +371,7 @@ def synthesize(engine: Engine, statements: int, seed: int = 1) -> SynthResult:
                         "cue": rng.choice(CUES),
                         "event_id": rng.choice(events_here) if rng.random() < 0.3 else None,
                         "search_text": search_tokens(words),
-                        **corpus.dated(),
+                        **said,
                         **article.add(words),
                     }
                 )
@@ -382,6 +385,7 @@ def synthesize(engine: Engine, statements: int, seed: int = 1) -> SynthResult:
                             "statement_id": statement_id,
                             "event_id": None,
                             "role": "mentioned",
+                            "sort_date": said["sort_date"],
                             **article.add(actors[about - 1]["name"]),
                         }
                     )

@@ -1,17 +1,63 @@
-"""Date ranges as index-friendly branches, and the precision filter."""
+"""How a list of dated facts is walked in date order: a date range as index-friendly branches,
+and a walk through the facts' own index or through one actor's links to them.
+"""
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, bindparam, or_
+from sqlalchemy import ColumnElement, FromClause, Table, bindparam, or_, select
 
 from api.models import SHORT_SPAN, Span
+from api.paging import Walk
 from api.queries.common import DateRange
 
 Branches = list[list[ColumnElement[bool]]]
 
 
-def date_branches(table: FromClause, has_from: bool, has_to: bool) -> Branches:
+@dataclass(frozen=True)
+class Via:
+    """One actor's links to the facts of a list, in a table that repeats each fact's sort_date
+    (participants: an actor's events; mentions: the facts about an actor): its index walks the
+    actor's facts in list order, however many facts the others have."""
+
+    link: Table
+    fact_id: ColumnElement[Any]  # the link's column that names the fact
+    condition: ColumnElement[bool]  # which links: this actor's (and role, …)
+
+
+def fact_walks(
+    table: Table,
+    conditions: list[ColumnElement[bool]],
+    has_from: bool,
+    has_to: bool,
+    via: Via | None = None,
+) -> list[Walk]:
+    """The index walks of a list of dated facts under `conditions`: the facts' own (sort_date,
+    id), or, `via` an actor's links, the links' (actor, sort_date, fact), one walk per branch
+    of the date range."""
+    if via is None:
+        return [
+            Walk(select(table.c.id).where(*conditions, *branch), (table.c.sort_date, table.c.id))
+            for branch in date_branches(table, has_from, has_to)
+        ]
+    sort = via.link.c.sort_date
+    links = (
+        select(via.fact_id.label("id"))
+        .distinct()  # an actor may take part twice in one event (two roles)
+        .select_from(via.link)
+        .join(table, table.c.id == via.fact_id)
+        .where(via.condition, *conditions)
+    )
+    return [
+        Walk(links.where(*branch), (sort, via.fact_id))
+        for branch in date_branches(table, has_from, has_to, sort)
+    ]
+
+
+def date_branches(
+    table: FromClause, has_from: bool, has_to: bool, sort: ColumnElement[Any] | None = None
+) -> Branches:
     """The facts whose period overlaps [:date_from, :date_to] (undated facts match no range), as
     disjoint sets of conditions that an index on (span, sort_date, id) or (sort_date, id) can
     each walk in list order, without reading the facts that ended before the range began:
@@ -20,21 +66,24 @@ def date_branches(table: FromClause, has_from: bool, has_to: bool) -> Branches:
     - facts of a short span (at most SHORT_SPAN) that begin up to SHORT_SPAN before it
       (:short_from);
     - facts of a long or open-ended span that begin before it (few of them).
+
+    `sort`: the column that holds the facts' sort_date in the walked index (a link's copy).
     """
     c = table.c
+    sort_date = c.sort_date if sort is None else sort
     if not has_from and not has_to:
         return [[]]
     dated = c.date_start.is_not(None)
-    until = [c.sort_date <= bindparam("date_to", type_=c.sort_date.type)] if has_to else []
+    until = [sort_date <= bindparam("date_to", type_=c.sort_date.type)] if has_to else []
     if not has_from:
         return [[dated, *until]]
     start = bindparam("date_from", type_=c.sort_date.type)
-    begins_before = c.sort_date < start
+    begins_before = sort_date < start
     return [
-        [dated, c.sort_date >= start, *until],
+        [dated, sort_date >= start, *until],
         [
             c.span == int(Span.short),
-            c.sort_date >= bindparam("short_from", type_=c.sort_date.type),
+            sort_date >= bindparam("short_from", type_=c.sort_date.type),
             begins_before,
             c.date_end >= start,
         ],

@@ -1,17 +1,17 @@
 """Events and meetings: who took part, in what role, and whom they were about."""
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, Select, bindparam, func, select
+from sqlalchemy import ColumnElement, FromClause, Select, and_, bindparam, func, select
 
 from api import documents
 from api.database import Reader
 from api.documents import Document
 from api.models import Actor, Event, Mention, Participant, Source, table_of
-from api.paging import Listing, PageRequest, Walk, fetch_page
+from api.paging import Listing, PageRequest, fetch_page
 from api.queries.actors import actor_ids
 from api.queries.common import (
     DateRange,
@@ -21,7 +21,7 @@ from api.queries.common import (
     evidence_json,
     json_list,
 )
-from api.queries.dates import date_branches, date_params
+from api.queries.dates import Via, date_params, fact_walks
 from api.queries.facets import (
     FacetBuild,
     ListAnswer,
@@ -65,8 +65,27 @@ class EventShape:
     search: str | None = None
 
 
+def via(dialect: str, shape: EventShape) -> Via | None:
+    """One actor's events walk that actor's participations (or mentions) in date order."""
+    if shape.actor == "one":
+        taking_part = [PARTICIPANTS.c.actor_id == bindparam("actor")]
+        if shape.role:
+            taking_part.append(any_of(PARTICIPANTS.c.role, dialect, "role", shape.role, "text"))
+        return Via(PARTICIPANTS, PARTICIPANTS.c.event_id, and_(*taking_part))
+    if shape.about == "one" and not shape.actor:
+        about = and_(MENTIONS.c.actor_id == bindparam("about"), MENTIONS.c.event_id.is_not(None))
+        return Via(MENTIONS, MENTIONS.c.event_id, about)
+    return None
+
+
 def conditions(dialect: str, shape: EventShape) -> list[ColumnElement[bool]]:
+    """The filters of a shape on the events table, but those its walk (`via`) applies."""
     e = EVENTS.c
+    walked = via(dialect, shape)
+    if walked is not None and walked.link is PARTICIPANTS:
+        shape = replace(shape, actor=None, role=None)
+    elif walked is not None:
+        shape = replace(shape, about=None)
     found: list[ColumnElement[bool]] = []
     if shape.kind:
         found.append(any_of(e.kind, dialect, "kind", shape.kind, "text"))
@@ -187,11 +206,7 @@ def _related(dialect: str) -> list[ColumnElement[Any]]:
 
 @cache
 def _listing(dialect: str, shape: EventShape, has_from: bool, has_to: bool) -> Listing:
-    e = EVENTS.c
-    walks = [
-        Walk(select(e.id).where(*conditions(dialect, shape), *branch), (e.sort_date, e.id))
-        for branch in date_branches(EVENTS, has_from, has_to)
-    ]
+    walks = fact_walks(EVENTS, conditions(dialect, shape), has_from, has_to, via(dialect, shape))
     return Listing(walks, event_rows(dialect))
 
 

@@ -1,11 +1,11 @@
 """Statements: who said what, and what it is about."""
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, Select, bindparam, select, union_all
+from sqlalchemy import ColumnElement, FromClause, Select, and_, bindparam, select, union_all
 
 from api import documents
 from api.database import Reader
@@ -20,7 +20,7 @@ from api.models import (
     statement_terms,
     table_of,
 )
-from api.paging import Listing, PageRequest, Walk, fetch_page
+from api.paging import Listing, PageRequest, fetch_page
 from api.queries.actors import actor_ids
 from api.queries.common import (
     DateRange,
@@ -32,7 +32,7 @@ from api.queries.common import (
     evidence_json,
     json_list,
 )
-from api.queries.dates import date_branches, date_params
+from api.queries.dates import Via, date_params, fact_walks
 from api.queries.facets import (
     FacetBuild,
     ListAnswer,
@@ -82,8 +82,22 @@ class StatementShape:
     search: str | None = None  # None, "few" or "many" matches (see api.search)
 
 
+def via(shape: StatementShape) -> Via | None:
+    """What is said about one actor (by anyone) walks that actor's mentions in date order; a
+    speaker's statements walk the statements' own index on (speaker, date)."""
+    if shape.about == "one" and not shape.speaker:
+        about = and_(
+            MENTIONS.c.actor_id == bindparam("about"), MENTIONS.c.statement_id.is_not(None)
+        )
+        return Via(MENTIONS, MENTIONS.c.statement_id, about)
+    return None
+
+
 def conditions(dialect: str, shape: StatementShape) -> list[ColumnElement[bool]]:
-    """The filters of a shape on the statements table (binding :speaker, :about…)."""
+    """The filters of a shape on the statements table (binding :speaker, :about…), but those
+    its walk (`via`) applies."""
+    if via(shape) is not None:
+        shape = replace(shape, about=None)
     s = STATEMENTS.c
     found: list[ColumnElement[bool]] = []
     if shape.speaker:
@@ -239,11 +253,7 @@ def _same_words(s: FromClause) -> Any:
 
 @cache
 def _listing(dialect: str, shape: StatementShape, has_from: bool, has_to: bool) -> Listing:
-    s = STATEMENTS.c
-    walks = [
-        Walk(select(s.id).where(*conditions(dialect, shape), *branch), (s.sort_date, s.id))
-        for branch in date_branches(STATEMENTS, has_from, has_to)
-    ]
+    walks = fact_walks(STATEMENTS, conditions(dialect, shape), has_from, has_to, via(shape))
     return Listing(walks, statement_rows(dialect))
 
 

@@ -8,19 +8,18 @@ from sqlalchemy import Select, select
 
 from api.database import Reader
 from api.documents import Document
-from api.models import Event, Participant, Statement, table_of
+from api.models import Event, Statement, table_of
 from api.paging import Listing, PageRequest, Walk, fetch_page
 from api.queries import events, statements
 from api.queries.actors import actor_ids
 from api.queries.common import DateRange, id_in
-from api.queries.dates import date_branches, date_params
+from api.queries.dates import date_params, fact_walks
 from api.queries.facets import ListAnswer
-from api.queries.filters import Bound, any_of, bind, slugs_to_ids
+from api.queries.filters import Bound, bind, slugs_to_ids
 
 EVENT, STATEMENT = 0, 1  # on the same day, events come before what was said about them
 EVENTS = table_of(Event)
 STATEMENTS = table_of(Statement)
-PARTICIPANTS = table_of(Participant)
 
 
 @dataclass(frozen=True)
@@ -42,29 +41,36 @@ class TimelineShape:
 
 @cache
 def _listing(dialect: str, shape: TimelineShape, has_from: bool, has_to: bool) -> Listing:
-    """Keys of both lists, each walked on its own index: (date, kind, id)."""
+    """Keys of both lists, each walked on its own index (or an actor's links): (date, kind,
+    id). The actor's events are those they took part in; their statements, what they said."""
     event_shape = events.EventShape(
-        about=shape.about, precision=shape.precision, source=shape.source
+        actor=shape.actor, about=shape.about, precision=shape.precision, source=shape.source
     )
-    event_conditions = events.conditions(dialect, event_shape)
-    if shape.actor:
-        taking_part = select(PARTICIPANTS.c.event_id).where(
-            any_of(PARTICIPANTS.c.actor_id, dialect, "actor", shape.actor)
-        )
-        event_conditions.append(EVENTS.c.id.in_(taking_part))
     statement_shape = statements.StatementShape(
         speaker=shape.actor, about=shape.about, precision=shape.precision, source=shape.source
     )
-    # The actor's statements: the speaker filter binds :speaker, here the same ids as :actor.
-    statement_conditions = statements.conditions(dialect, statement_shape)
-    walks = []
-    for kind, table, found in (
-        (EVENT, EVENTS, event_conditions),
-        (STATEMENT, STATEMENTS, statement_conditions),
-    ):
-        for branch in date_branches(table, has_from, has_to):
-            keys = select(table.c.id).where(*found, *branch)
-            walks.append(Walk(keys, (table.c.sort_date, kind, table.c.id)))
+    walks = [
+        *(
+            Walk(walk.select, (walk.key[0], EVENT, walk.key[1]))
+            for walk in fact_walks(
+                EVENTS,
+                events.conditions(dialect, event_shape),
+                has_from,
+                has_to,
+                events.via(dialect, event_shape),
+            )
+        ),
+        *(
+            Walk(walk.select, (walk.key[0], STATEMENT, walk.key[1]))
+            for walk in fact_walks(
+                STATEMENTS,
+                statements.conditions(dialect, statement_shape),
+                has_from,
+                has_to,
+                statements.via(statement_shape),
+            )
+        ),
+    ]
     return Listing(walks)
 
 

@@ -446,6 +446,7 @@ def upgrade() -> None:
             ),
             nullable=False,
         ),
+        sa.Column("sort_date", sa.Date(), nullable=False),
         sa.Column("source_id", sa.Integer(), nullable=False),
         sa.Column("evidence_start", sa.Integer(), nullable=False),
         sa.Column("evidence_end", sa.Integer(), nullable=False),
@@ -477,7 +478,12 @@ def upgrade() -> None:
             "event_id", "actor_id", "role", name="uq_participants_event_actor_role"
         ),
     )
-    op.create_index(op.f("ix_participants_actor_id"), "participants", ["actor_id"], unique=False)
+    op.create_index(
+        "ix_participants_actor_sort",
+        "participants",
+        ["actor_id", "sort_date", "event_id"],
+        unique=False,
+    )
     op.create_index(op.f("ix_participants_event_id"), "participants", ["event_id"], unique=False)
     op.create_index(op.f("ix_participants_source_id"), "participants", ["source_id"], unique=False)
     op.create_table(
@@ -623,6 +629,7 @@ def upgrade() -> None:
             ),
             nullable=False,
         ),
+        sa.Column("sort_date", sa.Date(), nullable=False),
         sa.Column("source_id", sa.Integer(), nullable=False),
         sa.Column("evidence_start", sa.Integer(), nullable=False),
         sa.Column("evidence_end", sa.Integer(), nullable=False),
@@ -661,7 +668,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_mentions")),
     )
     op.create_index(
-        "ix_mentions_actor", "mentions", ["actor_id", "statement_id", "event_id"], unique=False
+        "ix_mentions_actor_events", "mentions", ["actor_id", "sort_date", "event_id"], unique=False
+    )
+    op.create_index(
+        "ix_mentions_actor_statements",
+        "mentions",
+        ["actor_id", "sort_date", "statement_id"],
+        unique=False,
     )
     op.create_index(op.f("ix_mentions_event_id"), "mentions", ["event_id"], unique=False)
     op.create_index(op.f("ix_mentions_source_id"), "mentions", ["source_id"], unique=False)
@@ -870,7 +883,8 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_mentions_statement_id"), table_name="mentions")
     op.drop_index(op.f("ix_mentions_source_id"), table_name="mentions")
     op.drop_index(op.f("ix_mentions_event_id"), table_name="mentions")
-    op.drop_index("ix_mentions_actor", table_name="mentions")
+    op.drop_index("ix_mentions_actor_statements", table_name="mentions")
+    op.drop_index("ix_mentions_actor_events", table_name="mentions")
     op.drop_table("mentions")
     op.drop_index("ix_statements_speaker_sort", table_name="statements")
     op.drop_index("ix_statements_span_sort", table_name="statements")
@@ -884,7 +898,7 @@ def downgrade() -> None:
     op.drop_table("phases")
     op.drop_index(op.f("ix_participants_source_id"), table_name="participants")
     op.drop_index(op.f("ix_participants_event_id"), table_name="participants")
-    op.drop_index(op.f("ix_participants_actor_id"), table_name="participants")
+    op.drop_index("ix_participants_actor_sort", table_name="participants")
     op.drop_table("participants")
     op.drop_index(op.f("ix_proposals_source_id"), table_name="proposals")
     op.drop_index("ix_proposals_sort", table_name="proposals")

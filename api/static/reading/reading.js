@@ -55,6 +55,14 @@ function enableMarks(text) {
   if (!panel || !body || marks.length === 0) return;
   document.body.classList.add("marks-on");
   panel.hidden = false;
+  panel.classList.add("empty");
+  const help = Array.from(body.childNodes, (node) => node.cloneNode(true));
+  const close = document.createElement("button");
+  close.type = "button";
+  close.className = "close";
+  close.textContent = "Close";
+  close.setAttribute("aria-label", "Close the card");
+  heading.after(close);
   for (const hint of document.querySelectorAll(".js-only")) hint.hidden = false;
   marks.forEach((mark, index) => {
     mark.tabIndex = index === 0 ? 0 : -1;
@@ -118,9 +126,20 @@ function enableMarks(text) {
       also.append(label, list);
       body.append(also);
     }
-    panel.hidden = false;
+    panel.classList.remove("empty");
     history.replaceState(null, "", `#${mark.id}`);
   }
+
+  close.addEventListener("click", () => {
+    const was = current;
+    if (current) for (const part of fragments(current)) part.classList.remove("selected");
+    current = null;
+    heading.textContent = "Fact";
+    body.replaceChildren(...help.map((node) => node.cloneNode(true)));
+    panel.classList.add("empty");
+    history.replaceState(null, "", location.pathname + location.search);
+    was?.focus();
+  });
 
   // Every mark at a point of the text: the one clicked, then the marks around it.
   function enclosingMarks(target) {
