@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-CacheKey = tuple[str, str, str, str, bytes, str]
+CacheKey = tuple[str, str, str, str, bytes, bool]
 
 
 def _cacheable(start: Message) -> bool:
@@ -45,14 +45,14 @@ class ResponseCacheMiddleware:
         request_headers = Headers(scope=scope)
         # Everything an answer is built from: `next` and `Link` are absolute URLs made of the
         # scheme (which a proxy's X-Forwarded-Proto sets) and the Host, so one client's must
-        # never end up in another client's links; the body depends on Accept (JSON or CSV).
+        # never end up in another client's links; the body is gzip or not.
         key = (
             scope["scheme"],
             request_headers.get("host", ""),
             scope.get("root_path", ""),
             scope["path"],
             scope["query_string"],
-            request_headers.get("accept", ""),
+            "gzip" in request_headers.get("accept-encoding", ""),
         )
         entry = self.entries.get(key)
         if entry is not None and entry.expires > time.monotonic():

@@ -163,10 +163,11 @@ def test_if_none_match_star_answers_304(client: httpx.Client) -> None:
     assert client.get("/proposals", headers={"If-None-Match": "*"}).status_code == 304
 
 
-def test_the_home_page_leads_to_the_docs(client: httpx.Client) -> None:
+def test_the_home_page_is_the_reading_room_and_leads_to_the_docs(client: httpx.Client) -> None:
     response = client.get("/", follow_redirects=False)
-    assert response.status_code in (302, 307)
-    assert response.headers["location"] == "/docs"
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert 'href="/docs"' in response.text
 
 
 def test_openapi_operation_ids_are_the_route_names(client: httpx.Client) -> None:
@@ -200,3 +201,14 @@ def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_written_as_text(
         as_json = client.get("/statements/okafor-wants-toll-halved").json()["text"]
     assert texts["okafor-wants-toll-halved"] == "'" + formula
     assert as_json == formula
+
+
+def test_an_answer_over_1_kb_is_gzipped_for_a_client_that_accepts_it(client: httpx.Client) -> None:
+    plain = client.get("/statements?limit=20", headers={"Accept-Encoding": "identity"})
+    gzipped = client.get("/statements?limit=20", headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in plain.headers
+    assert gzipped.headers["content-encoding"] == "gzip"
+    assert int(gzipped.headers["content-length"]) < len(plain.content) / 4
+    assert gzipped.json() == plain.json()  # httpx decompresses
+    small = client.get("/healthz", headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in small.headers

@@ -6,7 +6,9 @@ the API records (it counts them through the API), each over exactly its evidence
 selecting a statement's mark (Enter on it, or a click) shows its speaker; the timeline draws one
 shape per dated fact of the API's answer for its range; the curl command of a list page returns
 the same items as the page, and its Copy button copies it; the first Tab reaches the skip link, a
-focused mark shows a focus ring, the print style hides the controls; no page logs a console
+focused mark shows a focus ring, text has WCAG AA contrast, the card closes (on a phone's width
+it is a sheet shown only while a mark is selected), the print style hides the controls; no page
+logs a console
 error, fails a request or asks anything of another origin; and a fixture whose text, names and
 titles hold `<script>` runs no script of it. The screenshots (the source page with a card open,
 the timeline, a list, the home page) are kept in the test's temporary folder; with
@@ -78,6 +80,8 @@ def test_the_reading_room_works_in_chromium(seeded_database_url: str, tmp_path: 
     assert source["clicks"] and all(click["shows_speaker"] for click in source["clicks"])
     assert source["arrows"]["next"]["outline"] != "none"
     assert source["print"]["api"] == "none"
+    assert source["closed"]["empty"] and source["closed"]["selected"] == 0
+    assert source["narrow"] == {"before": "none", "during": "block"}
 
     timeline = report["timeline"]
     assert timeline["shapes"] == timeline["dated_facts"] > 0

@@ -46,9 +46,10 @@ def fact_walks(
         select(via.fact_id.label("id"))
         .distinct()  # an actor may take part twice in one event (two roles)
         .select_from(via.link)
-        .join(table, table.c.id == via.fact_id)
-        .where(via.condition, *conditions)
+        .where(via.condition)
     )
+    if conditions or has_from or has_to:  # else the links alone answer
+        links = links.join(table, table.c.id == via.fact_id).where(*conditions)
     return [
         Walk(links.where(*branch), (sort, via.fact_id))
         for branch in date_branches(table, has_from, has_to, sort)

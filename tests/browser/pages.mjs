@@ -239,6 +239,28 @@ async function checkSource(context) {
     }
     result.clicks = clicked;
 
+    // Close: the card goes, no mark stays selected, the focus goes back to the mark.
+    await page.locator("#fact-panel button.close").click();
+    result.closed = await page.evaluate(() => ({
+      empty: document.getElementById("fact-panel").classList.contains("empty"),
+      selected: document.querySelectorAll("mark.selected").length,
+      focus: document.activeElement?.tagName,
+    }));
+    if (!result.closed.empty || result.closed.selected || result.closed.focus !== "MARK") {
+      watcher.problems.push(`Close: ${JSON.stringify(result.closed)}`);
+    }
+
+    // On a phone's width the card is a sheet at the bottom, there only while a mark is selected.
+    await page.setViewportSize({ width: 400, height: 760 });
+    const sheet = () => page.evaluate(() => getComputedStyle(document.getElementById("fact-panel")).display);
+    const before = await sheet();
+    await page.locator(`#m-statement-${statement.id}`).focus();
+    await page.keyboard.press("Enter");
+    const during = await sheet();
+    result.narrow = { before, during };
+    if (before !== "none" || during === "none") watcher.problems.push(`narrow: ${JSON.stringify(result.narrow)}`);
+    await page.setViewportSize({ width: 1200, height: 760 });
+
     // The print style: no controls, the marks kept.
     await page.emulateMedia({ media: "print" });
     result.print = await page.evaluate(() => ({
