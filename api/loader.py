@@ -41,7 +41,7 @@ from api.models import (
 )
 from api.seedfile import (
     DateSpec,
-    Evidence,
+    EvidenceSpec,
     MentionSpec,
     OutcomeSpec,
     Quote,
@@ -262,7 +262,7 @@ class _SourceBuilder:
         self.tables.setdefault(table, []).append(row)
         return row
 
-    def evidence(self, selector: Evidence, where: str) -> Row:
+    def evidence(self, selector: EvidenceSpec, where: str) -> Row:
         quote = selector if isinstance(selector, Quote) else Quote(exact=selector)
         needle = quote.prefix + quote.exact + quote.suffix
         text = self.parsed.article

@@ -68,7 +68,7 @@ class Quote(Strict):
     suffix: str = ""
 
 
-Evidence = Text | Quote
+EvidenceSpec = Text | Quote
 
 
 class DateSpec(Strict):
@@ -101,7 +101,7 @@ class DateSpec(Strict):
 
 class AliasSpec(Strict):
     name: Annotated[Text, UpTo300]
-    evidence: Evidence
+    evidence: EvidenceSpec
 
 
 class RegistryActorSpec(Strict):
@@ -125,7 +125,7 @@ class IntroductionSpec(Strict):
 
     actor: Slug
     titles: list[Annotated[Text, UpTo300]] = []
-    evidence: Evidence
+    evidence: EvidenceSpec
     aliases: list[AliasSpec] = []
 
 
@@ -134,13 +134,13 @@ class MentionSpec(Strict):
 
     actor: Slug
     role: MentionRole
-    evidence: Evidence
+    evidence: EvidenceSpec
 
 
 class ParticipantSpec(Strict):
     actor: Slug
     role: ParticipantRole
-    evidence: Evidence
+    evidence: EvidenceSpec
 
 
 class OutcomeSpec(Strict):
@@ -160,7 +160,7 @@ class EventSpec(Strict):
     date: DateSpec
     location: Annotated[str, UpTo300] | None = None
     outcome: OutcomeSpec | None = None
-    evidence: Evidence
+    evidence: EvidenceSpec
     participants: list[ParticipantSpec] = []
     about: list[MentionSpec] = []
 
@@ -169,7 +169,7 @@ class PhaseSpec(Strict):
     number: Annotated[int, Field(ge=1, le=1000)]
     title: Text
     description: str | None = None
-    evidence: Evidence
+    evidence: EvidenceSpec
 
 
 class TermSpec(Strict):
@@ -177,7 +177,7 @@ class TermSpec(Strict):
     phase: Annotated[int, Field(ge=1, le=1000)] | None = None
     kind: TermKind
     title: Annotated[Text, UpTo300]
-    evidence: Evidence
+    evidence: EvidenceSpec
 
 
 class ProposalSpec(Strict):
@@ -188,7 +188,7 @@ class ProposalSpec(Strict):
     status_note: str | None = None
     proposed_by: Slug | None = None
     date: DateSpec
-    evidence: Evidence
+    evidence: EvidenceSpec
     phases: list[PhaseSpec] = []
     terms: list[TermSpec] = []
 
@@ -206,7 +206,7 @@ class StatementSpec(Strict):
     about: list[MentionSpec] = []
     # A statement of another source that reports the same words (corroboration).
     same_as: Slug | None = None
-    evidence: Evidence
+    evidence: EvidenceSpec
 
 
 class PositionSpec(Strict):
@@ -218,7 +218,7 @@ class PositionSpec(Strict):
     date: DateSpec
     statement: Slug | None = None
     event: Slug | None = None
-    evidence: Evidence
+    evidence: EvidenceSpec
 
     @model_validator(mode="after")
     def names_proposal_or_term(self) -> Self:
