@@ -278,7 +278,7 @@ def problem_response(request: Request, problem: Problem) -> Response:
     )
 
 
-def _describe(error: dict[str, Any]) -> ParameterError:
+def describe_invalid(error: dict[str, Any]) -> ParameterError:
     """FastAPI's validation error as one entry of `errors`: `loc` is ("query", name) or, for
     one of several values, ("query", name, index)."""
     loc: tuple[Any, ...] = tuple(error.get("loc") or ("request",))
@@ -296,7 +296,7 @@ def _describe(error: dict[str, Any]) -> ParameterError:
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    return problem_response(request, InvalidParameter(*map(_describe, exc.errors())))
+    return problem_response(request, InvalidParameter(*map(describe_invalid, exc.errors())))
 
 
 async def _problem(request: Request, exc: Exception) -> Response:

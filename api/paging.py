@@ -29,6 +29,7 @@ from sqlalchemy import (
     bindparam,
     func,
     literal,
+    literal_column,
     not_,
     select,
     tuple_,
@@ -42,6 +43,9 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 # Counting stops here: an exact total of a million rows would cost a scan on every request.
 COUNT_LIMIT = 1_000
+# The LIMIT of a count, written in the SQL rather than bound: PostgreSQL plans a statement once
+# per connection (api.database), and a plan made without the number would count every row.
+COUNT_CUTOFF: ColumnElement[int] = literal_column(str(COUNT_LIMIT + 1))
 # Query parameters that choose a page or a format, not the items: a cursor survives them.
 PAGING_PARAMETERS = frozenset({"cursor", "limit", "format", "facets"})
 
@@ -175,7 +179,7 @@ class Listing:
     def count_statement(self) -> Select[Any]:
         counts = [
             select(func.count())
-            .select_from(walk.select.limit(COUNT_LIMIT + 1).subquery())
+            .select_from(walk.select.limit(COUNT_CUTOFF).subquery())
             .scalar_subquery()
             for walk in self.walks
         ]

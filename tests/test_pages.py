@@ -14,7 +14,6 @@ import html
 import re
 import shlex
 import shutil
-import statistics
 import subprocess
 from collections import Counter
 from collections.abc import Iterator
@@ -676,30 +675,3 @@ def test_overlapping_facts_of_a_row_go_on_lanes_of_their_own() -> None:
     first, second = picture.rows
     assert len({shape.y for shape in first.shapes}) == 4
     assert second.y >= max(shape.y for shape in first.shapes) + 10
-
-
-# Speed ------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def uncached(seeded_database_url: str) -> Iterator[httpx.Client]:
-    """The app with its response cache off: every request renders its page."""
-    with (
-        LiveServer(Settings(database_url=seeded_database_url, cache_seconds=0)) as server,
-        httpx.Client(base_url=server.url, timeout=30) as http,
-    ):
-        yield http
-
-
-@pytest.mark.parametrize("path", PAGES)
-def test_every_page_renders_in_under_100_ms_on_the_seed(uncached: httpx.Client, path: str) -> None:
-    """Server time (`Server-Timing`), the best of five after a warm-up: other work on the
-    machine can only slow a run down, never speed it up."""
-    times = []
-    for _ in range(6):
-        response = uncached.get(path)
-        assert response.status_code == 200
-        times.append(float(response.headers["server-timing"].removeprefix("page;dur=")))
-    best = min(times[1:])
-    print(f"{path}: best {best:.1f} ms, median {statistics.median(times[1:]):.1f} ms")
-    assert best < 100, (path, times)

@@ -21,7 +21,7 @@ from api.errors import (
     Problem,
     QueryTooSlow,
     ServiceUnavailable,
-    _describe,
+    describe_invalid,
 )
 from api.pages.render import render_page
 from api.params import refuse_unknown_parameters
@@ -56,7 +56,7 @@ class PageRoute(APIRoute):
             try:
                 response = await handler(request)
             except RequestValidationError as invalid:
-                problem: Problem = InvalidParameter(*map(_describe, invalid.errors()))
+                problem: Problem = InvalidParameter(*map(describe_invalid, invalid.errors()))
                 response = error_page(request, problem)
             except Problem as refused:
                 response = error_page(request, refused)

@@ -96,20 +96,48 @@ async def read_source(reader: Reader, slug: str) -> SourceFacts | None:
         return None
     query = [("source", slug)]
     statements = await every_item(
-        reader, statement_page, StatementFilters(source=(slug,)), "/statements", query
+        reader,
+        statement_page,
+        StatementFilters(source=(slug,)),
+        "/statements",
+        query,
+        label="its statements, with the actors they are about",
     )
-    events = await every_item(reader, event_page, EventFilters(source=(slug,)), "/events", query)
+    events = await every_item(
+        reader,
+        event_page,
+        EventFilters(source=(slug,)),
+        "/events",
+        query,
+        label="its events, with their participants",
+    )
     positions = await every_item(
-        reader, position_page, PositionFilters(source=(slug,)), "/positions", query
+        reader,
+        position_page,
+        PositionFilters(source=(slug,)),
+        "/positions",
+        query,
+        label="its positions",
     )
     terms = await every_item(
-        reader, term_page, TermFilters(source=(slug,)), "/terms", query, sort=""
+        reader, term_page, TermFilters(source=(slug,)), "/terms", query, sort="", label="its terms"
     )
     proposals = await every_item(
-        reader, proposal_page, ProposalFilters(source=(slug,)), "/proposals", query
+        reader,
+        proposal_page,
+        ProposalFilters(source=(slug,)),
+        "/proposals",
+        query,
+        label="its proposals, with their phases",
     )
     actors = await every_item(
-        reader, actor_page, ActorFilters(source=(slug,)), "/actors", query, sort=""
+        reader,
+        actor_page,
+        ActorFilters(source=(slug,)),
+        "/actors",
+        query,
+        sort="",
+        label="the actors it introduces, with their aliases",
     )
     introductions = [
         {

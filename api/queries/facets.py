@@ -16,7 +16,7 @@ from sqlalchemy import FromClause, Select, String, func, select, union_all
 from api.database import Reader
 from api.documents import Document
 from api.models import Actor, table_of
-from api.paging import COUNT_LIMIT, Listing, PageResult
+from api.paging import COUNT_CUTOFF, Listing, PageResult
 
 
 class ListAnswer(NamedTuple):
@@ -38,7 +38,7 @@ _statements: dict[tuple[int, str], Select[Any]] = {}
 def _statement(listing: Listing, name: str, build: FacetBuild, dialect: str) -> Select[Any]:
     key = (id(listing), name)
     if key not in _statements:
-        walks = [select(walk.select.limit(COUNT_LIMIT + 1).subquery()) for walk in listing.walks]
+        walks = [select(walk.select.limit(COUNT_CUTOFF).subquery()) for walk in listing.walks]
         items = (walks[0] if len(walks) == 1 else union_all(*walks)).subquery("items")
         values = build(items)
         count = func.count()
