@@ -111,6 +111,13 @@ def _use_sqlite_transactions(engine: Engine) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}".strip())
 
 
+READER_PRAGMAS = (
+    "PRAGMA query_only = ON",  # the API only reads
+    # An index SQLite builds for one statement costs a scan of the whole table, every time: a
+    # page must cost what it holds, so a query with no index to serve it should show in its plan.
+    "PRAGMA automatic_index = OFF",
+)
+
 # Any fixed number works: every writing process (migrate, seed) takes the same lock.
 WRITER_LOCK_KEY = 6_021_024
 
@@ -388,7 +395,8 @@ class Database:
             )
         except sqlite3.Error as error:
             raise DatabaseUnavailable(str(error)) from error
-        connection.execute("PRAGMA query_only = ON")  # the API only reads
+        for pragma in READER_PRAGMAS:
+            connection.execute(pragma)
         holder = _SQLiteConnection(connection)
         connection.set_progress_handler(holder.over_deadline, PROGRESS_STEPS)
         return holder

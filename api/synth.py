@@ -306,7 +306,8 @@ def synthesize(engine: Engine, statements: int, seed: int = 1) -> SynthResult:
         roles = list(ParticipantRole)
         event_kinds = list(EventKind)
         stances = list(Stance)
-        statement_id = event_id = participant_id = position_id = mention_id = 0
+        statement_id = event_id = participant_id = position_id = 0
+        mention_ids = itertools.count(1)
         source_id = 1
         batch: dict[str, list[dict[str, Any]]] = {}
         while statement_id < statements:
@@ -343,6 +344,19 @@ def synthesize(engine: Engine, statements: int, seed: int = 1) -> SynthResult:
                         **article.add(title),
                     }
                 )
+                if rng.random() < 0.5:  # an event about an actor (the article's: 41 of 162)
+                    about = corpus.skewed(ACTORS) + 1
+                    rows["mentions"].append(
+                        {
+                            "id": next(mention_ids),
+                            "actor_id": about,
+                            "event_id": event_id,
+                            "statement_id": None,
+                            "role": "mentioned",
+                            "sort_date": dated["sort_date"],
+                            **article.add(actors[about - 1]["name"]),
+                        }
+                    )
                 for role in rng.sample(roles, rng.randint(2, 4)):
                     participant_id += 1
                     actor_id = corpus.skewed(ACTORS) + 1
@@ -376,11 +390,10 @@ def synthesize(engine: Engine, statements: int, seed: int = 1) -> SynthResult:
                     }
                 )
                 if rng.random() < 0.1:  # a statement about an actor (named in it)
-                    mention_id += 1
                     about = corpus.skewed(ACTORS) + 1
                     rows["mentions"].append(
                         {
-                            "id": mention_id,
+                            "id": next(mention_ids),
                             "actor_id": about,
                             "statement_id": statement_id,
                             "event_id": None,
