@@ -99,7 +99,7 @@ async function checkSwaggerUi(context, operations, report) {
     await block.locator(".opblock-summary").first().click();
     await block.locator("button.try-out__btn").click();
     // A value typed by the reader goes into the request (and keeps the answer short to render).
-    await block.locator('tr[data-param-name="limit"] input').fill("3");
+    await block.locator('tr[data-param-name="limit"] input[type="text"]').fill("3");
     const answer = page.waitForResponse(
       (response) => new URL(response.url()).pathname === tryPath,
       { timeout: TIMEOUT },
