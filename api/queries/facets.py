@@ -41,13 +41,15 @@ def _statement(listing: Listing, name: str, build: FacetBuild, dialect: str) -> 
         walks = [select(walk.select.limit(COUNT_CUTOFF).subquery()) for walk in listing.walks]
         items = (walks[0] if len(walks) == 1 else union_all(*walks)).subquery("items")
         values = build(items)
-        count = func.count()
+        # Items, not joined rows: an event with four hosts is one event with the role "host".
+        count = func.count(items.c.id.distinct())
         value, label = values.selected_columns
         # Ties in the order of the bytes, whatever the server's locale.
         text = isinstance(value.type, String) and dialect == "postgresql"
         tie = value.collate("C") if text else value
         _statements[key] = (
             values.add_columns(count)
+            .where(value.is_not(None))  # an event with no location is not in a place "None"
             .group_by(value, label)
             .order_by(count.desc(), tie)
             .limit(FACET_VALUES)
