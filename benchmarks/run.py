@@ -292,12 +292,11 @@ class Server:
                 os.kill(pid, signal.SIGKILL)
 
 
-def uvicorn_argv(app: str, workers: int, factory: bool = False) -> list[str]:
+def uvicorn_argv(app: str, workers: int) -> list[str]:
     """What `eventdb serve` runs: uvicorn with uvloop and httptools, `workers` processes."""
     return [
         str(BIN / "uvicorn"),
         app,
-        *(["--factory"] if factory else []),
         "--host",
         "127.0.0.1",
         "--port",
@@ -335,10 +334,19 @@ def serving(
 
 
 def eventdb_argv(workers: int) -> list[str]:
-    """`eventdb serve` runs this same uvicorn after a first step of its own, which on SQLite loads
-    the seed files into the database: that refuses a synthetic corpus (its actors are not those
-    of seed/actors.yaml), so the benchmark starts the app the way serve then does."""
-    return uvicorn_argv("api.main:create_app", workers, factory=True)
+    """`eventdb serve` as deployed; --no-seed, since a synthetic corpus is not the seed files."""
+    return [
+        str(BIN / "eventdb"),
+        "serve",
+        "--no-seed",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "{port}",
+        "--workers",
+        str(workers),
+        "--no-access-log",  # as the other servers here
+    ]
 
 
 # Measuring ---------------------------------------------------------------------------------------
