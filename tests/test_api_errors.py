@@ -154,6 +154,30 @@ def test_an_actor_path_that_names_nobody_answers_404_with_the_closest_slugs(
 
 
 @pytest.mark.parametrize(
+    ("path", "closest"),
+    [
+        ("/events/blinken-cairo-remark", "blinken-cairo-remarks"),
+        ("/terms/permanent-ceasefir", "permanent-ceasefire"),
+        ("/proposals/gaza-ceasefire", "gaza-ceasefire-proposal"),
+        ("/sources/wapo-2024-06-10-blinkn", "wapo-2024-06-10-blinken"),
+        ("/statements/biden-permanent-end-of-war", "biden-permanent-end-to-war"),
+        ("/read/events/blinken-cairo-remark", "blinken-cairo-remarks"),
+    ],
+)
+def test_a_slug_with_a_typo_answers_404_with_the_closest_slugs(
+    client: httpx.Client, path: str, closest: str
+) -> None:
+    answer = client.get(path)
+    assert answer.status_code == 404
+    if path.startswith("/read/"):  # a page: the same words, in HTML
+        assert closest in answer.text
+        return
+    body = assert_problem(answer, 404)
+    assert closest in body["suggestions"]
+    assert "Did you mean" in body["detail"] and closest in body["detail"]
+
+
+@pytest.mark.parametrize(
     ("path", "status"),
     [
         ("/actors/nobody", 404),

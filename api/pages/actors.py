@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse
 from api.database import Reader
 from api.documents import Document
 from api.errors import NotFound
+from api.models import Event
 from api.pages.lists import PageRead, page_request
 from api.pages.render import PAGES, ApiCall, Query, render_page, with_query
 from api.pages.routing import page_router
@@ -23,6 +24,7 @@ from api.params import slug_path
 from api.queries.actors import actor_detail, canonical_slug
 from api.queries.events import EventFilters, event_detail, event_page
 from api.queries.facets import ListAnswer
+from api.queries.filters import not_found
 from api.queries.proposals import PositionFilters, position_page
 from api.queries.statements import StatementFilters, statement_page
 from api.routes.common import DatabaseDep
@@ -186,7 +188,9 @@ async def event_page_(
 ) -> Response:
     found = await db.read(lambda reader: read_event(reader, slug))
     if found is None:
-        raise NotFound(f"No event is called {slug!r}. See {PAGES}/events for them all.")
+        raise await db.read(
+            lambda reader: not_found(reader, Event, slug, "event", f"{PAGES}/events")
+        )
     event, sections = found
     return render_page(
         request,

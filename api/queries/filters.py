@@ -6,7 +6,8 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, Select, Table, bindparam, select
 
 from api.database import Reader
-from api.errors import InvalidParameter, ParameterError
+from api.errors import InvalidParameter, NotFound, ParameterError
+from api.models import Base, table_of
 from api.queries.common import (
     LAST,
     SUGGESTION_CANDIDATES,
@@ -55,19 +56,34 @@ def _slug_statements(table: Table, dialect: str) -> tuple[Select[Any], Select[An
     return _SLUG_STATEMENTS[key]
 
 
+async def closest_slugs(reader: Reader, table: Table, value: str) -> list[str]:
+    """The slugs of `table` closest to a value that names no row (read from index ranges)."""
+    _, close_statement = _slug_statements(table, reader.dialect)
+    candidates = await reader.rows(close_statement, prefixes=prefixes_of(value))
+    return closest(value, [slug for (slug,) in candidates])
+
+
+async def not_found(
+    reader: Reader, model: type[Base], slug: str, what: str, listing: str
+) -> NotFound:
+    """The 404 of a slug that names no row of `model`, with the closest slugs that do."""
+    close = await closest_slugs(reader, table_of(model), slug)
+    hint = f" Did you mean: {', '.join(close)}?" if close else f" See {listing} for them all."
+    return NotFound(f"No {what} is called {slug!r}.{hint}", suggestions=close)
+
+
 async def slugs_to_ids(
     reader: Reader, table: Table, values: Sequence[str], parameter: str, listing: str
 ) -> list[int]:
     """The ids of the rows with these slugs; a slug that names nothing is a 422 with the closest
     slugs (never an empty list that looks like "nothing was said about it")."""
-    found_statement, close_statement = _slug_statements(table, reader.dialect)
+    found_statement, _ = _slug_statements(table, reader.dialect)
     found: dict[str, int] = dict(await reader.rows(found_statement, slugs=list(values)))
     unknown = [value for value in values if value not in found]
     if unknown:
         errors = []
         for value in unknown:
-            candidates = await reader.rows(close_statement, prefixes=prefixes_of(value))
-            close = closest(value, [slug for (slug,) in candidates])
+            close = await closest_slugs(reader, table, value)
             hint = f" Did you mean: {', '.join(close)}?" if close else f" See {listing}."
             message = f"{parameter}={value!r} matches nothing.{hint}"
             errors.append(ParameterError(parameter, message, close))

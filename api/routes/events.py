@@ -1,9 +1,10 @@
 from fastapi import Request, Response
 
 from api import schemas
-from api.errors import NotFound
+from api.models import Event
 from api.params import date_paging, event_filters, meeting_filters, slug_path
 from api.queries.events import EVENT_FACETS, event_detail, event_page
+from api.queries.filters import not_found
 from api.responses import document_response
 from api.routes.common import DatabaseDep, add_list_endpoints, detail_responses, resource_router
 
@@ -58,5 +59,5 @@ async def get_event(
 ) -> Response:
     found = await db.read(lambda reader: event_detail(reader, slug))
     if found is None:
-        raise NotFound(f"No event is called {slug!r}. See /events for them all.")
+        raise await db.read(lambda reader: not_found(reader, Event, slug, "event", "/events"))
     return document_response(request, found)

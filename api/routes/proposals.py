@@ -1,8 +1,9 @@
 from fastapi import Request, Response
 
 from api import schemas
-from api.errors import NotFound
+from api.models import Proposal, Term
 from api.params import date_paging, fixed_paging, proposal_filters, slug_path, term_filters
+from api.queries.filters import not_found
 from api.queries.proposals import (
     PROPOSAL_FACETS,
     TERM_FACETS,
@@ -46,7 +47,9 @@ async def get_proposal(
 ) -> Response:
     found = await db.read(lambda reader: proposal_detail(reader, slug))
     if found is None:
-        raise NotFound(f"No proposal is called {slug!r}. See /proposals for them all.")
+        raise await db.read(
+            lambda reader: not_found(reader, Proposal, slug, "proposal", "/proposals")
+        )
     return document_response(request, found)
 
 
@@ -79,5 +82,5 @@ async def get_term(
 ) -> Response:
     found = await db.read(lambda reader: term_detail(reader, slug))
     if found is None:
-        raise NotFound(f"No term is called {slug!r}. See /terms for them all.")
+        raise await db.read(lambda reader: not_found(reader, Term, slug, "term", "/terms"))
     return document_response(request, found)

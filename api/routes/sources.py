@@ -1,8 +1,9 @@
 from fastapi import Request, Response
 
 from api import schemas
-from api.errors import NotFound
+from api.models import Source
 from api.params import date_paging, slug_path
+from api.queries.filters import not_found
 from api.queries.sources import source_detail, source_page
 from api.responses import document_response
 from api.routes.common import DatabaseDep, add_list_endpoints, detail_responses, resource_router
@@ -42,5 +43,5 @@ async def get_source(
 ) -> Response:
     found = await db.read(lambda reader: source_detail(reader, slug))
     if found is None:
-        raise NotFound(f"No source is called {slug!r}. See /sources for them all.")
+        raise await db.read(lambda reader: not_found(reader, Source, slug, "source", "/sources"))
     return document_response(request, found)

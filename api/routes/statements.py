@@ -4,7 +4,9 @@ from fastapi import Path, Request, Response
 
 from api import schemas
 from api.errors import NotFound
+from api.models import Statement
 from api.params import date_paging, statement_filters
+from api.queries.filters import not_found
 from api.queries.statements import STATEMENT_FACETS, statement_detail, statement_page
 from api.responses import document_response
 from api.routes.common import DatabaseDep, add_list_endpoints, detail_responses, resource_router
@@ -48,5 +50,7 @@ async def get_statement(
         raise NotFound(f"No statement is called {text[:40]!r}…. See /statements for them all.")
     found = await db.read(lambda reader: statement_detail(reader, text))
     if found is None:
-        raise NotFound(f"No statement is called {text!r}. See /statements for them all.")
+        raise await db.read(
+            lambda reader: not_found(reader, Statement, text, "statement", "/statements")
+        )
     return document_response(request, found)
