@@ -114,7 +114,8 @@ class InvalidParameter(Problem):
     kind, status, title = "invalid-parameter", 422, "Invalid parameter"
     explanation = (
         "One or more parameter values are invalid: not a date, outside the vocabulary, out of "
-        "range, or naming nothing (an actor, event, term or proposal that does not exist). "
+        "range, naming nothing (an actor, event, term or proposal that does not exist), or "
+        "given twice where one value is taken. "
         "`errors` has one entry per refused value: `parameter`, a `message` to show, and for a "
         "name, the closest `suggestions`."
     )

@@ -69,9 +69,10 @@ async def refuse_unknown_parameters(request: Request) -> None:
                 f"{name} is not a parameter of {route.path}. It takes: {takes}.{hint}"
             )
         if name not in lists and len(request.query_params.getlist(name)) > 1:
-            raise UnknownParameter(
+            raise InvalidParameter.one(
+                name,
                 f"{name} is given more than once: give it once (only filters that name "
-                "actors, slugs or words of a vocabulary take several values)."
+                "actors, slugs or words of a vocabulary take several values).",
             )
 
 

@@ -57,9 +57,12 @@ def test_a_typo_in_a_parameter_name_answers_400_naming_it_and_the_parameters_tak
         assert taken in detail
 
 
-def test_a_parameter_that_takes_one_value_given_twice_answers_400(client: httpx.Client) -> None:
-    body = assert_problem(client.get("/statements?q=hamas&q=blinken"), 400)
-    assert body["type"] == "/problems/unknown-parameter"
+def test_a_parameter_that_takes_one_value_given_twice_answers_422_naming_it(
+    client: httpx.Client,
+) -> None:
+    body = assert_problem(client.get("/statements?q=hamas&q=blinken"), 422)
+    assert body["type"] == "/problems/invalid-parameter"
+    assert body["errors"][0]["parameter"] == "q"
     assert "q is given more than once" in str(body["detail"])
 
 

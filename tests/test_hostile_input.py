@@ -424,11 +424,11 @@ ONE_VALUE_PARAMETERS = [*SEARCH_PARAMETERS, *PART_OF_NAME_PARAMETERS, ("/stateme
 
 
 @pytest.mark.parametrize(("path", "parameter"), ONE_VALUE_PARAMETERS)
-def test_a_parameter_that_takes_one_value_given_twice_answers_400_even_with_an_injection(
+def test_a_parameter_that_takes_one_value_given_twice_answers_422_even_with_an_injection(
     client: httpx.Client, path: str, parameter: str
 ) -> None:
     body = assert_problem(
-        client.get(path, params=[(parameter, "blinken"), (parameter, "' OR 1=1 --")]), 400
+        client.get(path, params=[(parameter, "blinken"), (parameter, "' OR 1=1 --")]), 422
     )
     assert parameter in body["detail"]
 
