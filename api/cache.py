@@ -101,9 +101,9 @@ class ResponseCacheMiddleware:
         old = self.entries.pop(key, None)
         if old is not None:
             self.size -= len(old.body)
-        self.entries[key] = _Entry(
-            time.monotonic() + self.seconds, start["status"], list(start.get("headers", [])), body
-        )
+        # The time the server spent is this answer's, not the replays'.
+        headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"server-timing"]
+        self.entries[key] = _Entry(time.monotonic() + self.seconds, start["status"], headers, body)
         self.size += len(body)
         while self.size > self.max_bytes:
             _, evicted = self.entries.popitem(last=False)

@@ -295,14 +295,39 @@ def describe_invalid(error: dict[str, Any]) -> ParameterError:
     return ParameterError(name, message)
 
 
-async def _validation_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, RequestValidationError)
-    return problem_response(request, InvalidParameter(*map(describe_invalid, exc.errors())))
+def problem_of(request: Request, exc: Exception) -> Problem:
+    """The problem an expected exception (one of EXPECTED) answers, for the API and its pages."""
+    if isinstance(exc, Problem):
+        return exc
+    if isinstance(exc, RequestValidationError):
+        return InvalidParameter(*map(describe_invalid, exc.errors()))
+    if isinstance(exc, DatabaseUnavailable):
+        logger.error("database unavailable: %s", exc)
+        return ServiceUnavailable(
+            "The database is not answering. Try again in a few seconds.",
+            headers={"Retry-After": RETRY_AFTER_SECONDS},
+        )
+    if isinstance(exc, QueryTimeout):
+        logger.warning("query stopped at the deadline on %s", request.url)
+        return QueryTooSlow(
+            "The question took too long to answer and was stopped. Narrow it (a date range, a "
+            "speaker) or try again in a few seconds.",
+            headers={"Retry-After": RETRY_AFTER_SECONDS},
+        )
+    assert isinstance(exc, ValueOutOfRange), exc
+    # A number past the database's integers, or a date at the edge of the calendar: the API
+    # only reads, so it can only be the request's.
+    logger.warning("value out of range on %s: %s", request.url.path, exc)
+    return InvalidParameter.one(
+        "request", "A value in the request is out of range: check its numbers and dates."
+    )
 
 
-async def _problem(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, Problem)
-    return problem_response(request, exc)
+EXPECTED = (Problem, RequestValidationError, DatabaseUnavailable, QueryTimeout, ValueOutOfRange)
+
+
+async def _expected(request: Request, exc: Exception) -> Response:
+    return problem_response(request, problem_of(request, exc))
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -323,35 +348,6 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return response
 
 
-async def _database_unavailable(request: Request, exc: Exception) -> Response:
-    logger.error("database unavailable: %s", exc)
-    problem = ServiceUnavailable(
-        "The database is not answering. Try again in a few seconds.",
-        headers={"Retry-After": RETRY_AFTER_SECONDS},
-    )
-    return problem_response(request, problem)
-
-
-async def _query_timeout(request: Request, exc: Exception) -> Response:
-    logger.warning("query stopped at the deadline on %s", request.url)
-    problem = QueryTooSlow(
-        "The question took too long to answer and was stopped. Narrow it (a date range, a "
-        "speaker) or try again in a few seconds.",
-        headers={"Retry-After": RETRY_AFTER_SECONDS},
-    )
-    return problem_response(request, problem)
-
-
-async def _value_out_of_range(request: Request, exc: Exception) -> Response:
-    """A value of the request is out of range (a number past the database's integers, or a
-    date at the edge of the calendar): the API only reads, so it can only be the request's."""
-    logger.warning("value out of range on %s: %s", request.url.path, exc)
-    problem = InvalidParameter.one(
-        "request", "A value in the request is out of range: check its numbers and dates."
-    )
-    return problem_response(request, problem)
-
-
 async def _unexpected(request: Request, exc: Exception) -> Response:
     logger.exception("unexpected error on %s", request.url.path, exc_info=exc)
     problem = InternalError(
@@ -364,10 +360,7 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(Problem, _problem)
+    for kind in EXPECTED:
+        app.add_exception_handler(kind, _expected)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(DatabaseUnavailable, _database_unavailable)
-    app.add_exception_handler(QueryTimeout, _query_timeout)
-    app.add_exception_handler(ValueOutOfRange, _value_out_of_range)
     app.add_exception_handler(Exception, _unexpected)

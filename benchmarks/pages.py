@@ -8,8 +8,8 @@ difference is what the page itself adds (the marks, the drawing, the template). 
 without the response cache, through the app in this process (no network), on the seed and on
 each synthetic corpus of --sizes (SQLite; built by benchmarks/run.py's `sqlite_corpus`, cached
 in benchmarks/data). It prints the median and the maximum over --repeat requests, after one
-warm-up request each: of the page's server time (its `Server-Timing`), and of the sum of its
-JSON answers' times.
+warm-up request each: of the page's time to answer, and of the sum of its JSON answers' times,
+both timed by the client in this process.
 """
 
 import argparse
@@ -86,31 +86,32 @@ def api_calls(page: str) -> list[str]:
     return list(dict.fromkeys(path for command in commands for path in URL.findall(command)))
 
 
-async def server_ms(client: httpx.AsyncClient, url: str) -> tuple[float, str]:
+async def answer_ms(client: httpx.AsyncClient, url: str) -> tuple[float, str]:
+    """The time to answer, as this process's client sees it (the same way for pages and JSON:
+    through every middleware), and the answer's text."""
     started = time.perf_counter()
     answer = await client.get(url)
     elapsed = (time.perf_counter() - started) * 1000
     if answer.status_code != 200:
         raise SystemExit(f"{url}: {answer.status_code} {answer.text[:300]}")
-    timing = answer.headers.get("server-timing", "")
-    return (float(timing.split("dur=")[1]) if "dur=" in timing else elapsed), answer.text
+    return elapsed, answer.text
 
 
 async def measure(database: Path, label: str, repeat: int) -> None:
     settings = Settings(database_url=f"sqlite:///{database}", cache_seconds=0)
     transport = httpx.ASGITransport(app=create_app(settings))
     async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
-        print(f"\n{label}: server ms, median / max of {repeat}", flush=True)
+        print(f"\n{label}: ms to answer, median / max of {repeat}", flush=True)
         print(f"{'page':<48}{'page':>16}{'its JSON answers':>22}")
         for page in await pages(client):
-            _, text = await server_ms(client, page)  # warm: statements prepared, pages cached
+            _, text = await answer_ms(client, page)  # warm: statements prepared, pages cached
             calls = api_calls(text)
             for call in calls:
-                await server_ms(client, call)
+                await answer_ms(client, call)
             page_times, json_times = [], []
             for _ in range(repeat):
-                page_times.append((await server_ms(client, page))[0])
-                json_times.append(sum([(await server_ms(client, call))[0] for call in calls]))
+                page_times.append((await answer_ms(client, page))[0])
+                json_times.append(sum([(await answer_ms(client, call))[0] for call in calls]))
             figures = [
                 f"{statistics.median(times):7.1f} / {max(times):6.1f}"
                 for times in (page_times, json_times)

@@ -337,6 +337,14 @@ def test_an_unknown_source_is_a_404_page(client: httpx.Client) -> None:
     assert response.headers["content-security-policy"] == READING_PAGE_POLICY
 
 
+@pytest.mark.parametrize("path", ["/read/nothing", "/read/positions/12", "/read/actors/hamas/x"])
+def test_a_path_under_read_that_is_no_page_is_a_404_page(client: httpx.Client, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert "There is no page at" in response.text
+
+
 # Lists ----------------------------------------------------------------------------------------
 
 

@@ -72,6 +72,13 @@ def test_a_cached_answer_still_gets_cors_and_security_headers(cached: Server) ->
     assert again.headers["x-content-type-options"] == "nosniff"
 
 
+def test_a_cached_page_does_not_repeat_the_time_the_first_answer_took(cached: Server) -> None:
+    first_cost, first = cached.queries_for("/read/timeline")
+    again_cost, again = cached.queries_for("/read/timeline")
+    assert first_cost > 0 and "server-timing" in first.headers
+    assert again_cost == 0 and "server-timing" not in again.headers
+
+
 def test_health_checks_always_ask_the_database(cached: Server) -> None:
     cached.queries_for("/readyz")
     cost, response = cached.queries_for("/readyz")

@@ -11,6 +11,7 @@ from fastapi import APIRouter
 
 from api.pages import actors, home, listing, sources, timeline
 from api.pages.render import STATIC_DIR, STATIC_URL
+from api.pages.routing import no_such_page_router
 
 router = APIRouter()
 router.include_router(home.router)
@@ -18,5 +19,6 @@ router.include_router(sources.router)
 router.include_router(listing.router)
 router.include_router(actors.router)
 router.include_router(timeline.router)
+router.include_router(no_such_page_router())
 
 __all__ = ["STATIC_DIR", "STATIC_URL", "router"]

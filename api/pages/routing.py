@@ -11,18 +11,9 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
-from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 
-from api.database import DatabaseUnavailable, QueryTimeout
-from api.errors import (
-    RETRY_AFTER_SECONDS,
-    InvalidParameter,
-    Problem,
-    QueryTooSlow,
-    ServiceUnavailable,
-    describe_invalid,
-)
+from api.errors import EXPECTED, NotFound, Problem, problem_of
 from api.pages.render import render_page
 from api.params import refuse_unknown_parameters
 
@@ -55,28 +46,8 @@ class PageRoute(APIRoute):
             started = time.perf_counter()
             try:
                 response = await handler(request)
-            except RequestValidationError as invalid:
-                problem: Problem = InvalidParameter(*map(describe_invalid, invalid.errors()))
-                response = error_page(request, problem)
-            except Problem as refused:
-                response = error_page(request, refused)
-            except DatabaseUnavailable:
-                response = error_page(
-                    request,
-                    ServiceUnavailable(
-                        "The database is not answering. Try again in a few seconds.",
-                        headers={"Retry-After": RETRY_AFTER_SECONDS},
-                    ),
-                )
-            except QueryTimeout:
-                response = error_page(
-                    request,
-                    QueryTooSlow(
-                        "The question took too long to answer and was stopped. Narrow it (a "
-                        "date range, a speaker) or try again in a few seconds.",
-                        headers={"Retry-After": RETRY_AFTER_SECONDS},
-                    ),
-                )
+            except EXPECTED as refused:
+                response = error_page(request, problem_of(request, refused))
             milliseconds = (time.perf_counter() - started) * 1000
             response.headers["Server-Timing"] = f"page;dur={milliseconds:.1f}"
             return response
@@ -90,3 +61,15 @@ def page_router() -> APIRouter:
         include_in_schema=False,
         dependencies=[Depends(refuse_unknown_parameters)],
     )
+
+
+def no_such_page_router() -> APIRouter:
+    """Any other path under /read answers the reading room's 404 page, not problem+json.
+    Included after every page's router, so that it matches only what none of them does."""
+    router = page_router()
+
+    @router.get("/read/{path:path}")
+    async def no_such_page(path: str) -> Response:
+        raise NotFound(f"There is no page at /read/{path}. The home page (/) lists the pages.")
+
+    return router
