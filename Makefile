@@ -11,42 +11,31 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(INSTALLED)
 
-# The browser tests (tests/test_docs_browser.py) drive Debian's chromium with playwright-core:
-# chromium comes from apt (as root, and only when it is missing), playwright-core from
-# tests/browser/package-lock.json (`npm ci`, again whenever the lock file changes). Node.js 20
-# comes with the machine. Where they cannot be installed, the browser tests skip and say why,
+# The browser tests (tests/test_docs_browser.py, tests/test_pages_browser.py) drive Debian's
+# chromium with playwright-core: chromium comes from apt (as root, and only when it is missing),
+# playwright-core from tests/browser/package-lock.json. The TypeScript contract test
+# (tests/test_typescript_client.py) type-checks and runs the typed client of clients/typescript
+# against the API, with the npm packages of clients/typescript/package-lock.json. Both folders'
+# packages are installed with `npm ci`, again whenever a lock file changes; Node.js 20 comes
+# with the machine. Where a piece cannot be installed, the tests that need it skip and say why,
 # except under CI (CI=true), where they fail.
 CHROMIUM := /usr/bin/chromium
-BROWSER_DIR := tests/browser
-BROWSER_MODULES := $(BROWSER_DIR)/node_modules/.package-lock.json
+BROWSER_MODULES := tests/browser/node_modules/.package-lock.json
+CLIENT_MODULES := clients/typescript/node_modules/.package-lock.json
 
 $(CHROMIUM):
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
 	else \
 		echo "note: no $(CHROMIUM), and apt-get as root is not at hand to install it:" \
-			"the browser tests will skip (as root: apt-get install chromium chromium-driver)"; \
+			"the browser tests will skip (as root: apt-get install chromium)"; \
 	fi
 
-$(BROWSER_MODULES): $(BROWSER_DIR)/package.json $(BROWSER_DIR)/package-lock.json
+%/node_modules/.package-lock.json: %/package.json %/package-lock.json
 	@if command -v npm >/dev/null; then \
-		cd $(BROWSER_DIR) && npm ci --no-audit --no-fund && touch node_modules/.package-lock.json; \
+		cd $* && npm ci --no-audit --no-fund && touch node_modules/.package-lock.json; \
 	else \
-		echo "note: no npm (Node.js 20 or later): the browser tests will skip"; \
-	fi
-
-# The TypeScript contract test (tests/test_typescript_client.py) type-checks and runs the typed
-# client of clients/typescript against the API: its npm packages (openapi-typescript,
-# openapi-fetch, typescript) come from clients/typescript/package-lock.json, the same way (`npm
-# ci`, again whenever the lock file changes). Without npm the test skips, except under CI.
-CLIENT_DIR := clients/typescript
-CLIENT_MODULES := $(CLIENT_DIR)/node_modules/.package-lock.json
-
-$(CLIENT_MODULES): $(CLIENT_DIR)/package.json $(CLIENT_DIR)/package-lock.json
-	@if command -v npm >/dev/null; then \
-		cd $(CLIENT_DIR) && npm ci --no-audit --no-fund && touch node_modules/.package-lock.json; \
-	else \
-		echo "note: no npm (Node.js 20 or later): the TypeScript client test will skip"; \
+		echo "note: no npm (Node.js 20 or later): the tests that need $* will skip"; \
 	fi
 
 .PHONY: install browser client serve test lint

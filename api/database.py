@@ -54,6 +54,8 @@ SLOW_THREADS = 4
 PROGRESS_STEPS = 2_000
 # Idle connections kept for reuse, per process.
 IDLE_CONNECTIONS = 8
+# Connections out at once, per process; a request past them waits (at most the pool timeout).
+POOL_SIZE = 16
 
 
 class DatabaseUnavailable(Exception):
@@ -330,13 +332,12 @@ class Database:
         statement_timeout: float = 5.0,
         pool_timeout: float = 5.0,
         connect_timeout: int = 2,
-        pool_size: int = 16,
     ) -> None:
         self.url = normalize_url(url)
         self.dialect = "sqlite" if is_sqlite(self.url) else "postgresql"
         self.statement_timeout = statement_timeout
         self.connect_timeout = connect_timeout
-        self.pool = _Pool(pool_size, pool_timeout)
+        self.pool = _Pool(POOL_SIZE, pool_timeout)
         self.limiter: anyio.CapacityLimiter | None = None
         self.listeners: list[Listener] = []
 
@@ -345,12 +346,6 @@ class Database:
         if self.dialect == "sqlite":
             return await self._read_sqlite(read)
         return await self._read_postgres(read)
-
-    def close(self) -> None:
-        while self.pool.idle:
-            connection = self.pool.idle.pop()
-            if isinstance(connection, _SQLiteConnection):
-                connection.connection.close()
 
     async def aclose(self) -> None:
         while self.pool.idle:

@@ -84,9 +84,6 @@ def actor(row: Row, aliases: list[Document]) -> Document:
     }
 
 
-ALIAS_FIELDS = ("owner_id", "name", *EVIDENCE_FIELDS)
-
-
 def alias(row: Row) -> Document:
     return {"name": row[1], "evidence": evidence(row, 2)}
 
@@ -143,14 +140,6 @@ def event_ref(row: Row, at: int) -> Document | None:
     return None if slug is None else {"slug": slug, "kind": kind, "title": title}
 
 
-# Participants and mentions: an actor's part in a fact, with its own evidence.
-ROLE_FIELDS = ("owner_id", *(f"actor_{f}" for f in ACTOR_REF_FIELDS), "role", *EVIDENCE_FIELDS)
-
-
-def role(row: Row) -> Document:
-    return {"actor": actor_ref(row, 1), "role": row[4], "evidence": evidence(row, 5)}
-
-
 # Statements ----------------------------------------------------------------------------------
 
 STATEMENT_FIELDS = (
@@ -201,21 +190,6 @@ def statement_ref(row: Row, at: int) -> Document | None:
     return {"id": id_, "slug": slug, "speaker": actor_ref(row, at + 3), "text": text}
 
 
-# The statements of other sources that report the same utterance.
-SAME_AS_FIELDS = ("owner_id", "id", "slug", "source_slug", "source_title")
-
-
-def same_as(row: Row) -> Document:
-    return {"id": row[1], "slug": row[2], "source": {"slug": row[3], "title": row[4]}}
-
-
-TERM_REF_FIELDS = ("owner_id", "slug", "title")
-
-
-def term_ref(row: Row) -> Document:
-    return {"slug": row[1], "title": row[2]}
-
-
 # Proposals, terms and positions ------------------------------------------------------------
 
 PROPOSAL_FIELDS = (
@@ -244,19 +218,6 @@ def proposal(row: Row, phases: list[Document], terms: list[Document]) -> Documen
         "phases": phases,
         "terms": terms,
         "evidence": evidence(row, 13),
-    }
-
-
-PHASE_FIELDS = ("owner_id", "number", "title", "description", *EVIDENCE_FIELDS)
-
-
-def phase(row: Row) -> Document:
-    _, number, title, description = row[:4]
-    return {
-        "number": number,
-        "title": title,
-        "description": description,
-        "evidence": evidence(row, 4),
     }
 
 

@@ -208,13 +208,6 @@ def _parse_source(path: Path, raw: bytes, document: Any, registry: _Registry) ->
 # Rows of the files ---------------------------------------------------------------------------
 
 
-@dataclass
-class _Rows:
-    """A table's wanted rows, each with references as slugs until the write resolves them."""
-
-    rows: list[Row] = field(default_factory=list)
-
-
 def _registry_rows(registry: _Registry) -> tuple[list[Row], dict[str, list[str]]]:
     """The actors (affiliation as a slug) and each actor's registry aliases."""
     seen: set[str] = set()

@@ -200,7 +200,7 @@ def _fts_hits(table: str) -> Select[Any]:
 
 def condition(dialect: str, table: str, many: bool) -> ColumnElement[bool]:
     """A WHERE clause on :q_match (index-backed on both databases). `many` (SQLite): the search
-    matches more than MANY_MATCHES rows (see `count_hits`)."""
+    matches more than MANY_MATCHES rows (see `has_many_hits`)."""
     if dialect == "postgresql":
         vector: ColumnElement[Any] = literal_column(f"{table}.search_vector")
         simple: ColumnElement[Any] = literal_column("'simple'::regconfig")
