@@ -3,7 +3,8 @@
 A list is one or more index walks (`Walk`): a SELECT and its sort key, ending in a unique id. A
 page is the next `limit` rows after (or, for `prev`, before) a cursor in key order, merged from
 every walk, each of which stops after `limit + 1` rows: a deep page costs what the first one
-does, and paging never skips or repeats an item, even while rows are added.
+does, and paging never skips or repeats an item whose key stays where it was, whatever is added
+or removed around it (an item whose key moves past the cursor is seen twice, or not at all).
 
 A cursor names its list, a fingerprint of the filters it was made for, the sort, the direction
 and the key of the item it continues from; any other list, filter or sort refuses it (400).
