@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.responses import etag_matches
+
 CacheKey = tuple[str, str, str, str, bytes, bool]
 
 
@@ -63,7 +65,7 @@ class ResponseCacheMiddleware:
 
     async def _replay(self, entry: _Entry, if_none_match: str, send: Send) -> None:
         etag = next((value for name, value in entry.headers if name == b"etag"), None)
-        if etag is not None and (etag.decode() in if_none_match or if_none_match.strip() == "*"):
+        if etag is not None and etag_matches(etag.decode(), if_none_match):
             headers = [
                 (n, v) for n, v in entry.headers if n not in (b"content-length", b"content-type")
             ]

@@ -1,7 +1,8 @@
 """Documents into HTTP responses: JSON or CSV, with ETag, Cache-Control and Link.
 
 An ETag is a hash of the body, so every worker process gives the same answer the same ETag and a
-client's `If-None-Match` is answered 304 whichever worker it reaches.
+client's `If-None-Match` is answered 304 whichever worker it reaches. It is weak (`W/"…"`): the
+same answer sent gzipped is another series of bytes with the same meaning.
 """
 
 import csv
@@ -20,6 +21,15 @@ CACHE_CONTROL = "public, max-age=60"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Excel reads a CSV file as UTF-8 (curly quotes, accents) only when it starts with a BOM.
 BOM = "\ufeff"
+
+
+def etag_matches(etag: str, if_none_match: str) -> bool:
+    """`If-None-Match` by weak comparison (RFC 9110, 13.1.2): `W/` aside, the same tag."""
+    if if_none_match.strip() == "*":
+        return True
+    return etag.removeprefix("W/") in {
+        tag.strip().removeprefix("W/") for tag in if_none_match.split(",")
+    }
 
 
 def _links(request: Request, result: PageResult) -> tuple[dict[str, str | None], dict[str, str]]:
@@ -85,10 +95,9 @@ def _respond(
     if media_type.startswith("text/csv"):
         name = request.url.path.strip("/").replace("/", "-") or "eventdb.csv"
         headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    etag = 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     headers["ETag"] = etag
-    if_none_match = request.headers.get("if-none-match", "")
-    if etag in if_none_match or if_none_match.strip() == "*":
+    if etag_matches(etag, request.headers.get("if-none-match", "")):
         return Response(status_code=304, headers=headers)
     return Response(body, media_type=media_type, headers=headers)
 

@@ -11,7 +11,7 @@ from api.paging import PageRequest, decode_cursor, filters_fingerprint
 from api.queries.common import DateRange
 from api.queries.dates import date_params
 from api.query_string import normalize
-from api.responses import flatten, neutralize
+from api.responses import etag_matches, flatten, neutralize
 from api.search import SearchQuery, match_expression
 from api.text import compounds, search_tokens, sentence_around, sentence_breaks, token, words
 
@@ -266,3 +266,21 @@ def test_search_tokens_keep_the_words_in_order() -> None:
     assert search_tokens("Hamas’s written guarantee, from Israel") == (
         "hamas s written guarantee from israel"
     )
+
+
+@pytest.mark.parametrize(
+    ("if_none_match", "matches"),
+    [
+        ('W/"abc"', True),
+        ('"abc"', True),  # a client that kept the tag without its W/
+        ('W/"other", W/"abc"', True),
+        ("*", True),
+        ('W/"abcd"', False),
+        ('W/"ab"', False),
+        ("", False),
+    ],
+)
+def test_an_etag_matches_if_none_match_by_weak_comparison(
+    if_none_match: str, matches: bool
+) -> None:
+    assert etag_matches('W/"abc"', if_none_match) is matches

@@ -28,7 +28,7 @@ DatabaseDep = Annotated[Database, Depends(database)]
 
 PAGE_HEADERS = {
     "ETag": {
-        "description": "A hash of the body: send it as If-None-Match.",
+        "description": 'A weak ETag, `W/"…"`, from a hash of the body: send it as If-None-Match.',
         "schema": {"type": "string"},
     },
     "Link": {
