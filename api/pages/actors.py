@@ -17,13 +17,13 @@ from api.database import Reader
 from api.documents import Document
 from api.errors import NotFound
 from api.models import Event
-from api.pages.lists import PageRead, page_request
-from api.pages.render import PAGES, ApiCall, Query, render_page, with_query
+from api.pages.lists import page_request
+from api.pages.render import PAGES, ApiCall, QueryItems, render_page, with_query
 from api.pages.routing import page_router
 from api.params import slug_path
 from api.queries.actors import actor_detail, canonical_slug
 from api.queries.events import EventFilters, event_detail, event_page
-from api.queries.facets import ListAnswer
+from api.queries.facets import ListAnswer, PageRead
 from api.queries.filters import not_found
 from api.queries.proposals import PositionFilters, position_page
 from api.queries.statements import StatementFilters, statement_page
@@ -52,7 +52,7 @@ async def section(
     read: PageRead,
     filters: Any,
     api_path: str,
-    query: Query,
+    query: QueryItems,
     *,
     title: str,
     card: str,

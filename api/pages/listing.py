@@ -15,8 +15,8 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from api.documents import Document
 from api.errors import InvalidParameter
-from api.pages.lists import PageRead, page_links
-from api.pages.render import PAGES, ApiCall, render_page, with_query
+from api.pages.lists import page_links
+from api.pages.render import PAGES, ApiCall, QueryItems, render_page, with_query
 from api.pages.routing import page_router
 from api.paging import DEFAULT_LIMIT, PAGING_PARAMETERS, PageRequest
 from api.paging import filters_fingerprint as fingerprint
@@ -31,12 +31,11 @@ from api.params import (
 )
 from api.queries.actors import ACTOR_FACETS, actor_page
 from api.queries.events import EVENT_FACETS, event_page
+from api.queries.facets import PageRead
 from api.queries.proposals import POSITION_FACETS, position_page
 from api.queries.statements import STATEMENT_FACETS, statement_page
 from api.routes.common import DatabaseDep
 from api.vocabulary import ActorKind, DatePrecision, EventKind, ParticipantRole, Stance
-
-Query_ = list[tuple[str, str]]
 
 router = page_router()
 
@@ -228,7 +227,7 @@ FacetsParam = Annotated[
 
 
 def _facet_link(
-    spec: ListSpec, path: str, query: Query_, facet: str, value: str
+    spec: ListSpec, path: str, query: QueryItems, facet: str, value: str
 ) -> tuple[str, bool]:
     """The page narrowed to one value of a facet, and whether the page is that already."""
     parameter = spec.facet_parameters[facet]
@@ -237,7 +236,7 @@ def _facet_link(
     return with_query(path, [*kept, (parameter, value)]), (parameter, value) in query
 
 
-def _without(query: Query_, name: str, value: str) -> Query_:
+def _without(query: QueryItems, name: str, value: str) -> QueryItems:
     """The query less one filter value (and the cursor, which was for the list with it)."""
     return [(n, v) for n, v in query if (n, v) != (name, value) and n != "cursor"]
 

@@ -6,17 +6,14 @@ path, the fingerprint of the API's query, the sort and the limit. So a cursor of
 in the API's URL shown on it, and the other way round.
 """
 
-from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from api.database import Reader
 from api.documents import Document
-from api.pages.render import ApiCall, Query, with_query
+from api.pages.render import ApiCall, QueryItems, with_query
 from api.paging import MAX_LIMIT, PageRequest, PageResult, filters_fingerprint
-from api.queries.facets import ListAnswer
-
-PageRead = Callable[[Reader, Any, PageRequest, Sequence[str]], Awaitable[ListAnswer]]
+from api.queries.facets import PageRead
 
 # A source page reads every fact of its source; past this many pages of 500 it stops (and
 # says so), so that no page reads without end.
@@ -24,7 +21,12 @@ MAX_PAGES = 20
 
 
 def page_request(
-    api_path: str, query: Query, *, sort: str = "date", limit: int = MAX_LIMIT, cursor: str | None
+    api_path: str,
+    query: QueryItems,
+    *,
+    sort: str = "date",
+    limit: int = MAX_LIMIT,
+    cursor: str | None,
 ) -> PageRequest:
     return PageRequest(api_path, filters_fingerprint(query), sort, limit, cursor)
 
@@ -43,7 +45,7 @@ async def every_item(
     read: PageRead,
     filters: Any,
     api_path: str,
-    query: Query,
+    query: QueryItems,
     *,
     sort: str = "date",
     label: str = "",
@@ -62,7 +64,7 @@ async def every_item(
     return Everything(items, call, cursor is None)
 
 
-def page_links(path: str, query: Query, result: PageResult) -> dict[str, str | None]:
+def page_links(path: str, query: QueryItems, result: PageResult) -> dict[str, str | None]:
     """The page's own links to the next, previous and first pages (the API's cursors)."""
     kept = [(name, value) for name, value in query if name != "cursor"]
     return {

@@ -34,7 +34,7 @@ STATIC_URL = "/static/reading"
 # Where the reading room's pages live: never a path of the JSON API.
 PAGES = "/read"
 
-Query = list[tuple[str, str]]
+QueryItems = list[tuple[str, str]]
 
 
 @dataclass(frozen=True)

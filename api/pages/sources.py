@@ -22,7 +22,7 @@ from api.errors import NotFound
 from api.models import Actor, Introduction, Source, table_of
 from api.pages.lists import every_item, page_links
 from api.pages.marks import KIND_ORDER, Span, marked_text
-from api.pages.render import PAGES, ApiCall, render_page
+from api.pages.render import PAGES, ApiCall, render_page, words
 from api.pages.routing import page_router
 from api.paging import PageRequest, filters_fingerprint
 from api.params import slug_path
@@ -187,7 +187,7 @@ def spans_of(facts: SourceFacts) -> list[Span]:
         for mention in statement["about"]:
             actor = mention["actor"]
             key = f"statement/{statement['id']}/{actor['slug']}/{mention['role']}"
-            note = f"{actor['name']}: {_words(mention['role'])} of this statement"
+            note = f"{actor['name']}: {words(mention['role'])} of this statement"
             add(mention["evidence"], "mention", key, card, note)
     for event in facts.events:
         card = f"card-event-{event['slug']}"
@@ -195,12 +195,12 @@ def spans_of(facts: SourceFacts) -> list[Span]:
         for participant in event["participants"]:
             actor = participant["actor"]
             key = f"{event['slug']}/{actor['slug']}/{participant['role']}"
-            note = f"{actor['name']}: {_words(participant['role'])} at this event"
+            note = f"{actor['name']}: {words(participant['role'])} at this event"
             add(participant["evidence"], "participant", key, card, note)
         for mention in event["about"]:
             actor = mention["actor"]
             key = f"event/{event['slug']}/{actor['slug']}/{mention['role']}"
-            note = f"{actor['name']}: {_words(mention['role'])} of this event"
+            note = f"{actor['name']}: {words(mention['role'])} of this event"
             add(mention["evidence"], "mention", key, card, note)
     for position in facts.positions:
         add(
@@ -233,10 +233,6 @@ def spans_of(facts: SourceFacts) -> list[Span]:
             )
         )
     return _unique(spans)
-
-
-def _words(value: str) -> str:
-    return value.replace("_", " ")
 
 
 def _unique(spans: list[Span]) -> list[Span]:

@@ -8,7 +8,7 @@ the facet says `"exact": false` (its counts are then lower bounds), so that no r
 million rows.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, NamedTuple
 
 from sqlalchemy import FromClause, Select, String, func, select, union_all
@@ -16,7 +16,7 @@ from sqlalchemy import FromClause, Select, String, func, select, union_all
 from api.database import Reader
 from api.documents import Document
 from api.models import Actor, table_of
-from api.paging import COUNT_CUTOFF, Listing, PageResult
+from api.paging import COUNT_CUTOFF, Listing, PageRequest, PageResult
 
 
 class ListAnswer(NamedTuple):
@@ -26,6 +26,9 @@ class ListAnswer(NamedTuple):
     items: list[Document]
     facets: dict[str, Document]
 
+
+# A list's read: its filters and page (and the facets asked for) into a ListAnswer.
+PageRead = Callable[[Reader, Any, PageRequest, Sequence[str]], Awaitable[ListAnswer]]
 
 # The values a facet lists, most common first.
 FACET_VALUES = 30

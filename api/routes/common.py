@@ -8,14 +8,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel
 
-from api.database import Database, Reader
+from api.database import Database
 from api.errors import ERROR_RESPONSES, NOT_FOUND_RESPONSE
 from api.paging import PageRequest
 from api.params import SEVERAL, refuse_unknown_parameters
-from api.queries.facets import ListAnswer
+from api.queries.facets import PageRead
 from api.responses import csv_response, page_response
-
-PageRead = Callable[[Reader, Any, PageRequest, Sequence[str]], Awaitable[ListAnswer]]
 
 
 async def database(request: Request) -> Database:
