@@ -52,9 +52,9 @@ LOOP_BUDGET = 0.01
 SLOW_THREADS = 4
 # SQLite's progress handler runs every this many virtual machine instructions (a few µs of work).
 PROGRESS_STEPS = 2_000
-# Idle connections kept for reuse, per process.
-IDLE_CONNECTIONS = 8
 # Connections out at once, per process; a request past them waits (at most the pool timeout).
+# Each is kept for reuse: opening a PostgreSQL connection forks a server process, which costs
+# more than most reads.
 POOL_SIZE = 16
 
 
@@ -318,7 +318,7 @@ class _Pool:
     def release(self, connection: Any | None) -> None:
         assert self.slots is not None
         self.slots.release()
-        if connection is not None and len(self.idle) < IDLE_CONNECTIONS:
+        if connection is not None:
             self.idle.append(connection)
 
 

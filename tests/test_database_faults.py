@@ -292,6 +292,38 @@ def test_connections_the_database_closed_are_replaced_without_an_error(
     assert [api.get(path).status_code for path in DATA_ENDPOINTS] == [200] * len(DATA_ENDPOINTS)
 
 
+def backends(cluster: Cluster) -> set[int]:
+    """The server processes of the API's connections (each PostgreSQL connection has one)."""
+    admin = create_engine(cluster.url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        pids = connection.scalars(
+            text(
+                "SELECT pid FROM pg_stat_activity "
+                "WHERE datname = 'eventdb' AND pid <> pg_backend_pid()"
+            )
+        )
+        found = set(pids)
+    admin.dispose()
+    return found
+
+
+def test_connections_are_kept_for_reuse_after_a_burst_of_requests(
+    cluster: Cluster, api: httpx.Client
+) -> None:
+    """Opening a connection forks a PostgreSQL process: a burst of concurrent requests must not
+    close the connections it opened, only for the next burst to open them again."""
+    kept: list[set[int]] = []
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        for burst in range(3):
+            paths = [f"/timeline?limit={burst * 32 + n}" for n in range(1, 33)]
+            answers = list(pool.map(lambda path: timed_get(api, path), paths))
+            assert {response.status_code for response, _ in answers} == {200}
+            kept.append(backends(cluster))
+    print(f"\nconnections after each burst: {[len(pids) for pids in kept]}")
+    assert len(kept[0]) > 1  # the burst ran its requests at once
+    assert kept[0] <= kept[1] <= kept[2]
+
+
 def test_a_database_that_accepts_but_never_answers_gives_503_after_the_connect_timeout() -> None:
     """A listening socket that never speaks: the connection attempt gives up after
     EVENTDB_CONNECT_TIMEOUT (2 s, libpq's least), and the request answers 503, not a hang."""
