@@ -35,8 +35,8 @@ article that supports it, so it can be checked before it is printed.
 
 * Lists take filters, `limit` (default 50, max 500) and a `cursor` (follow `next_cursor`, or the
   `Link: rel="next"` header); they never skip or repeat an item.
-* Actor parameters (`speaker`, `actor`, `affiliation`) take a slug, a name or any alias, in any
-  case and with or without accents: `speaker=sisi`.
+* Actor parameters (`speaker`, `actor`, `about`, `affiliation`) take a slug, a name or any
+  alias, in any case and with or without accents: `speaker=sisi`.
 * `from` / `to` are inclusive ISO dates; a fact dated only to a week or a month matches a range
   that overlaps its period, and undated facts match no range.
 * `q` is full-text search: every word must match (as a prefix), "quoted phrases" match whole.

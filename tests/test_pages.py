@@ -683,3 +683,15 @@ def test_overlapping_facts_of_a_row_go_on_lanes_of_their_own() -> None:
     first, second = picture.rows
     assert len({shape.y for shape in first.shapes}) == 4
     assert second.y >= max(shape.y for shape in first.shapes) + 10
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_facts_that_do_not_overlap_share_a_lane_whichever_way_they_are_sorted(
+    newest_first: bool,
+) -> None:
+    days = [fact(f"2024-06-{day:02}", f"2024-06-{day:02}", key=str(day)) for day in (3, 6, 9)]
+    picture = draw(days[::-1] if newest_first else days, None, None, {})
+    assert picture is not None
+    [row] = picture.rows
+    assert len(row.lanes) == 1
+    assert len({shape.y for shape in row.shapes}) == 1

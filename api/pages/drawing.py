@@ -45,9 +45,10 @@ class Fact:
 class Shape:
     fact: Fact
     x: float
-    y: float
+    lane: int  # in its row: facts of a row that overlap go on lanes of their own
     width: float
     open: bool  # open-ended: it fades out
+    y: float = 0
 
 
 @dataclass
@@ -145,14 +146,16 @@ def draw(
     first, last = found
     x = Scale(first, last)
     after_last = last + timedelta(days=1)
+    dated = [fact for fact in facts if fact.start is not None]
+    # Rows in the order of their first fact as listed; lanes filled from the earliest fact on,
+    # whichever way the list is sorted.
     rows: dict[str, Row] = {}
-    for fact in facts:
-        if fact.start is None:
-            continue
-        row = rows.get(fact.row)
-        if row is None:
-            row = rows[fact.row] = Row(fact.row, fact.row_label, row_links.get(fact.row), 0, 0)
-        begin = max(fact.start, first)
+    for fact in dated:
+        if fact.row not in rows:
+            rows[fact.row] = Row(fact.row, fact.row_label, row_links.get(fact.row), 0, 0)
+    for fact in sorted(dated, key=lambda fact: fact.start or first):
+        row = rows[fact.row]
+        begin = max(fact.start or first, first)
         finish = min((fact.end or last) + timedelta(days=1), after_last)
         left = x(begin)
         width = max(x(finish) - left, MIN_WIDTH) if finish > begin else MIN_WIDTH
@@ -160,14 +163,13 @@ def draw(
         if lane == len(row.lanes):
             row.lanes.append(0)
         row.lanes[lane] = left + width + 1
-        shape = Shape(fact, round(left, 2), lane, round(width, 2), fact.end is None)
-        row.shapes.append(shape)
+        row.shapes.append(Shape(fact, round(left, 2), lane, round(width, 2), fact.end is None))
     y = float(AXIS_HEIGHT)
     for row in rows.values():
         row.y = y
         row.height = ROW_PADDING * 2 + len(row.lanes) * (LANE + LANE_GAP) - LANE_GAP
         for shape in row.shapes:
-            shape.y = y + ROW_PADDING + shape.y * (LANE + LANE_GAP)
+            shape.y = y + ROW_PADDING + shape.lane * (LANE + LANE_GAP)
         y += row.height
     return Picture(first, last, WIDTH, y + 4, list(rows.values()), ticks(first, last, x))
 

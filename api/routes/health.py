@@ -1,7 +1,7 @@
 from fastapi import Request, Response
 
 from api import schemas
-from api.errors import ServiceUnavailable
+from api.errors import RETRY_AFTER_SECONDS, ServiceUnavailable
 from api.queries.health import schema_revision
 from api.responses import document_response
 from api.routes.common import DatabaseDep, resource_router
@@ -26,6 +26,6 @@ async def readyz(request: Request, db: DatabaseDep) -> Response:
         raise ServiceUnavailable(
             f"The database schema is at {revision or 'no revision'}, not {head_revision()}: "
             "run `eventdb migrate`.",
-            headers={"Retry-After": "5"},
+            headers={"Retry-After": RETRY_AFTER_SECONDS},
         )
     return document_response(request, {"status": "ready", "revision": revision}, "no-store")
