@@ -100,7 +100,7 @@ def test_every_list_filters_by_source(client: httpx.Client, path: str) -> None:
     if path in ("/positions", "/terms", "/proposals"):  # the wire report holds none
         assert from_wire == [] and len(from_article) == len(everything)
     elif path == "/actors":  # an actor may be introduced by both
-        assert {a["slug"] for a in from_wire} == {"antony-blinken", "qatar", "hamas"}
+        assert {a["slug"] for a in from_wire} == {"antony-blinken", "qatar", "egypt", "hamas"}
     else:
         assert from_wire and len(from_wire) + len(from_article) == len(everything)
     both = items(client, path, source=f"{ARTICLE},{WIRE_SLUG}")
@@ -115,6 +115,16 @@ def test_a_source_links_to_its_facts(client: httpx.Client) -> None:
         "test-wire-blinken-press-hamas",
         "test-wire-hamas-will-answer",
     }
+
+
+def test_an_alias_two_actors_share_names_neither_and_answers_422_with_both(
+    client: httpx.Client,
+) -> None:
+    answer = client.get("/statements", params={"speaker": "the guarantor"})
+    assert answer.status_code == 422
+    [error] = answer.json()["errors"]
+    assert error["suggestions"] == ["egypt", "qatar"]
+    assert "could be any of" in error["message"]
 
 
 def test_an_unknown_source_answers_422_with_the_closest(client: httpx.Client) -> None:

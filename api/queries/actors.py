@@ -73,8 +73,8 @@ def _names_statements(dialect: str) -> tuple[Select[Any], Select[Any]]:
 async def actor_ids(reader: Reader, values: Sequence[str], parameter: str) -> list[int]:
     """The actors named by any of `values`: each a slug, a name or an alias, or a run of whole
     words of exactly one actor's name or alias ("senior diplomat"), in any case, with or without
-    accents. A value that names no actor, or a run of words that several share, is a 422 with the
-    closest actors: an unknown name must never look like "this actor said nothing"."""
+    accents. A value that names no actor, or a name or run of words that several share, is a 422
+    with the closest actors: an unknown name must never look like "this actor said nothing"."""
     found_statement, close_statement = _names_statements(reader.dialect)
     keys = {value: fold(value) for value in values}
     rows = await reader.rows(found_statement, keys=sorted(set(keys.values())))
@@ -85,14 +85,13 @@ async def actor_ids(reader: Reader, values: Sequence[str], parameter: str) -> li
     errors: list[ParameterError] = []
     for value, key in keys.items():
         matches = by_key.get(key, []) if key else []
-        exact = [actor_id for actor_id, is_exact, _ in matches if is_exact]
-        runs = sorted({(slug, actor_id) for actor_id, _, slug in matches})
-        if exact:
-            ids += exact
-        elif len(runs) == 1:
-            ids.append(runs[0][1])
-        elif runs:
-            slugs = [slug for slug, _ in runs]
+        # A whole name or alias names its actor before any run of words does.
+        exact = sorted({(slug, actor_id) for actor_id, is_exact, slug in matches if is_exact})
+        named = exact or sorted({(slug, actor_id) for actor_id, _, slug in matches})
+        if len(named) == 1:
+            ids.append(named[0][1])
+        elif named:
+            slugs = [slug for slug, _ in named]
             shown = ", ".join(slugs[:8]) + (", …" if len(slugs) > 8 else "")
             message = f"{parameter}={value!r} could be any of: {shown}. Use one slug."
             errors.append(ParameterError(parameter, message, slugs[:8]))
