@@ -17,6 +17,7 @@ inside a phrase each word keeps its place (`"ceasefire deal"` finds "cease-fire 
 import itertools
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, bindparam, func, literal_column, select, text
@@ -111,24 +112,20 @@ def _clause(text_: str, prefix: bool) -> Clause:
     return Clause(tuple(places), prefix)
 
 
-_COMPOUNDS_STATEMENT: dict[str, Select[Any]] = {}
-
-
+@cache
 def _compounds_statement(dialect: str) -> Select[Any]:
     """Compounds of the data that a word of the query spells (or begins) as one word."""
-    if dialect not in _COMPOUNDS_STATEMENT:
-        word = values_of(dialect, "words", "text")
-        compound = table_of(SearchCompound)
-        _COMPOUNDS_STATEMENT[dialect] = (
-            select(word.c.value, compound.c.joined, compound.c.parts)
-            .select_from(word)
-            .join(
-                compound,
-                (compound.c.joined >= word.c.value) & (compound.c.joined < word.c.value + "{"),
-            )
-            .limit(64)
+    word = values_of(dialect, "words", "text")
+    compound = table_of(SearchCompound)
+    return (
+        select(word.c.value, compound.c.joined, compound.c.parts)
+        .select_from(word)
+        .join(
+            compound,
+            (compound.c.joined >= word.c.value) & (compound.c.joined < word.c.value + "{"),
         )
-    return _COMPOUNDS_STATEMENT[dialect]
+        .limit(64)
+    )
 
 
 async def expand(reader: Reader, query: SearchQuery) -> SearchQuery:
@@ -209,15 +206,15 @@ def condition(dialect: str, table: str, many: bool) -> ColumnElement[bool]:
     return literal_column(f"+{table}.id" if many else f"{table}.id").in_(_fts_hits(table))
 
 
-_COUNT_HITS: dict[str, Select[Any]] = {}
+@cache
+def _count_hits(table: str) -> Select[Any]:
+    bounded = _fts_hits(table).limit(MANY_MATCHES + 1).subquery()
+    return select(func.count()).select_from(bounded)
 
 
 async def has_many_hits(reader: Reader, table: str, match: str) -> bool:
     """SQLite: does the search match more than MANY_MATCHES rows of the table?"""
     if reader.dialect == "postgresql":
         return False
-    if table not in _COUNT_HITS:
-        bounded = _fts_hits(table).limit(MANY_MATCHES + 1).subquery()
-        _COUNT_HITS[table] = select(func.count()).select_from(bounded)
-    ((found,),) = await reader.rows(_COUNT_HITS[table], q_match=match)
+    ((found,),) = await reader.rows(_count_hits(table), q_match=match)
     return bool(found > MANY_MATCHES)

@@ -9,6 +9,7 @@ million rows.
 """
 
 from collections.abc import Awaitable, Callable, Sequence
+from functools import cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import FromClause, Select, String, func, select, union_all
@@ -35,29 +36,26 @@ FACET_VALUES = 30
 
 # A facet: given the ids of the list's items (`items.c.id`), the value and the label of each.
 FacetBuild = Callable[[FromClause], Select[Any]]
-_statements: dict[tuple[int, str], Select[Any]] = {}
 
 
+@cache  # per list shape (a Listing is built once per shape) and facet
 def _statement(listing: Listing, name: str, build: FacetBuild, dialect: str) -> Select[Any]:
-    key = (id(listing), name)
-    if key not in _statements:
-        walks = [select(walk.select.limit(COUNT_CUTOFF).subquery()) for walk in listing.walks]
-        items = (walks[0] if len(walks) == 1 else union_all(*walks)).subquery("items")
-        values = build(items)
-        # Items, not joined rows: an event with four hosts is one event with the role "host".
-        count = func.count(items.c.id.distinct())
-        value, label = values.selected_columns
-        # Ties in the order of the bytes, whatever the server's locale.
-        text = isinstance(value.type, String) and dialect == "postgresql"
-        tie = value.collate("C") if text else value
-        _statements[key] = (
-            values.add_columns(count)
-            .where(value.is_not(None))  # an event with no location is not in a place "None"
-            .group_by(value, label)
-            .order_by(count.desc(), tie)
-            .limit(FACET_VALUES)
-        )
-    return _statements[key]
+    walks = [select(walk.select.limit(COUNT_CUTOFF).subquery()) for walk in listing.walks]
+    items = (walks[0] if len(walks) == 1 else union_all(*walks)).subquery("items")
+    values = build(items)
+    # Items, not joined rows: an event with four hosts is one event with the role "host".
+    count = func.count(items.c.id.distinct())
+    value, label = values.selected_columns
+    # Ties in the order of the bytes, whatever the server's locale.
+    text = isinstance(value.type, String) and dialect == "postgresql"
+    tie = value.collate("C") if text else value
+    return (
+        values.add_columns(count)
+        .where(value.is_not(None))  # an event with no location is not in a place "None"
+        .group_by(value, label)
+        .order_by(count.desc(), tie)
+        .limit(FACET_VALUES)
+    )
 
 
 async def facet_counts(

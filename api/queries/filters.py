@@ -1,6 +1,7 @@
 """Filters that take several values ("any of"), and slugs of a filter turned into ids."""
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Select, Table, bindparam, select
@@ -34,26 +35,21 @@ def any_of(
     return column.in_(select(values_of(dialect, name, kind).c.value))
 
 
-_SLUG_STATEMENTS: dict[tuple[str, str], tuple[Select[Any], Select[Any]]] = {}
-
-
+@cache
 def _slug_statements(table: Table, dialect: str) -> tuple[Select[Any], Select[Any]]:
     """The ids of the given slugs, and the slugs that begin with the given prefixes."""
-    key = (table.name, dialect)
-    if key not in _SLUG_STATEMENTS:
-        slugs = values_of(dialect, "slugs", "text")
-        prefixes = values_of(dialect, "prefixes", "text")
-        found = select(table.c.slug, table.c.id).join(slugs, table.c.slug == slugs.c.value)
-        close = (
-            select(table.c.slug)
-            .join(
-                prefixes,
-                (table.c.slug >= prefixes.c.value) & (table.c.slug < prefixes.c.value + LAST),
-            )
-            .limit(SUGGESTION_CANDIDATES)
+    slugs = values_of(dialect, "slugs", "text")
+    prefixes = values_of(dialect, "prefixes", "text")
+    found = select(table.c.slug, table.c.id).join(slugs, table.c.slug == slugs.c.value)
+    close = (
+        select(table.c.slug)
+        .join(
+            prefixes,
+            (table.c.slug >= prefixes.c.value) & (table.c.slug < prefixes.c.value + LAST),
         )
-        _SLUG_STATEMENTS[key] = (found, close)
-    return _SLUG_STATEMENTS[key]
+        .limit(SUGGESTION_CANDIDATES)
+    )
+    return found, close
 
 
 async def closest_slugs(reader: Reader, table: Table, value: str) -> list[str]:
