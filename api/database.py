@@ -52,6 +52,8 @@ LOOP_BUDGET = 0.01
 SLOW_THREADS = 4
 # SQLite's progress handler runs every this many virtual machine instructions (a few µs of work).
 PROGRESS_STEPS = 2_000
+# The parameter of a full-text search's words (api.search).
+SEARCH_PARAMETER = "q_match"
 # Connections out at once, per process; a request past them waits (at most the pool timeout).
 # Each is kept for reuse: opening a PostgreSQL connection forks a server process, which costs
 # more than most reads.
@@ -279,6 +281,7 @@ class PostgresReader:
     connection: psycopg.AsyncConnection[Any]
     listeners: list[Listener]
     dialect: str = "postgresql"
+    planned_with_values: bool = False
 
     async def rows(self, statement: ClauseElement, **params: Any) -> list[Row]:
         sql = compiled(statement, "postgresql")
@@ -287,6 +290,13 @@ class PostgresReader:
             listen(sql.sql, values)
         cursor = self.connection.cursor()
         try:
+            if SEARCH_PARAMETER in values and not self.planned_with_values:
+                # A search's best plan depends on how many rows its words match (few: fetch
+                # them from the full-text index and sort; many: walk the date index and keep
+                # the matches), which only its values tell: this request's statements are
+                # planned with their values, not once per connection.
+                await cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
+                self.planned_with_values = True
             await cursor.execute(sql.sql, values)
             return await cursor.fetchall()
         except psycopg.errors.QueryCanceled as error:

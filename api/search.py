@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, bindparam, func, literal_column, select, text
 
-from api.database import Reader
+from api.database import SEARCH_PARAMETER, Reader
 from api.errors import InvalidParameter
 from api.models import SearchCompound, table_of
 from api.queries.common import values_of
@@ -191,7 +191,7 @@ def _fts_hits(table: str) -> Select[Any]:
     return (
         select(literal_column("rowid"))
         .select_from(text(fts))
-        .where(literal_column(fts).op("MATCH")(bindparam("q_match")))
+        .where(literal_column(fts).op("MATCH")(bindparam(SEARCH_PARAMETER)))
     )
 
 
@@ -201,7 +201,7 @@ def condition(dialect: str, table: str, many: bool) -> ColumnElement[bool]:
     if dialect == "postgresql":
         vector: ColumnElement[Any] = literal_column(f"{table}.search_vector")
         simple: ColumnElement[Any] = literal_column("'simple'::regconfig")
-        return vector.op("@@")(func.to_tsquery(simple, bindparam("q_match")))
+        return vector.op("@@")(func.to_tsquery(simple, bindparam(SEARCH_PARAMETER)))
     # `+id` keeps SQLite from looking each of many matches up by id (then sorting them all).
     return literal_column(f"+{table}.id" if many else f"{table}.id").in_(_fts_hits(table))
 
