@@ -2020,7 +2020,7 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
-                    /** @description A hash of the body: send it as If-None-Match. */
+                    /** @description A weak ETag, `W/"…"`, from a hash of the body: send it as If-None-Match. */
                     ETag?: string;
                     /** @description The `next`, `prev` and `first` pages: `<url>; rel="next"`. */
                     Link?: string;
@@ -2095,7 +2095,7 @@ export interface operations {
             /** @description A CSV file. */
             200: {
                 headers: {
-                    /** @description A hash of the body: send it as If-None-Match. */
+                    /** @description A weak ETag, `W/"…"`, from a hash of the body: send it as If-None-Match. */
                     ETag?: string;
                     /** @description The `next`, `prev` and `first` pages: `<url>; rel="next"`. */
                     Link?: string;
@@ -2159,7 +2159,7 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
-                    /** @description A hash of the body: send it as If-None-Match. */
+                    /** @description A weak ETag, `W/"…"`, from a hash of the body: send it as If-None-Match. */
                     ETag?: string;
                     /** @description `public, max-age=60`. */
                     "Cache-Control"?: string;
@@ -2265,7 +2265,7 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
-                    /** @description A hash of the body: send it as If-None-Match. */
+                    /** @description A weak ETag, `W/"…"`, from a hash of the body: send it as If-None-Match. */
                     ETag?: string;
                     /** @description The `next`, `prev` and `first` pages: `<url>; rel="next"`. */
                     Link?: string;
@@ -2354,7 +2354,7 @@ export interface operations {
             /** @description A CSV file. */
             200: {
                 headers: {
-                    /** @description A hash of the body: send it as If-None-Match. */
+                    /** @description A weak ETag, `W/"…"`, from a hash of the body: send it as If-None-Match. */
                     ETag?: string;
                     /** @description The `next`, `prev` and `first` pages: `<url>; rel="next"`. */
                     Link?: string;
@@ -2442,7 +2442,7 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
-                    /** @description A hash of the body: send it as If-None-Match. */
+                    /** @description A weak ETag, `W/"…"`, from a hash of the body: send it as If-None-Match. */
                     ETag?: string;
                     /** @description The `next`, `prev` and `first` pages: `<url>; rel="next"`. */
                     Link?: string;
@@ -2529,7 +2529,7 @@ export interface operations {
             /** @description A CSV file. */
             200: {
                 headers: {
-                    /** @description A hash of the body: send it as If-None-Match. */
+                    /** @description A weak ETag, `W/"…"`, from a hash of the body: send it as If-None-Match. */
                     ETag?: string;
                     /** @description The `next`, `prev` and `first` pages: `<url>; rel="next"`. */
                     Link?: string;
@@ -2593,7 +2593,7 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
-                    /** @description A hash of the body: send it as If-None-Match. */
+                    /** @description A weak ETag, `W/"…"`, from a hash of the body: send it as If-None-Match. */
                     ETag?: string;
                     /** @description `public, max-age=60`. */
                     "Cache-Control"?: string;
@@ -2693,7 +2693,7 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
-                    /** @description A hash of the body: send it as If-None-Match. */
+                    /** @description A weak ETag, `W/"…"`, from a hash of the body: send it as If-None-Match. */
                     ETag?: string;
                     /** @description The `next`, `prev` and `first` pages: `<url>; rel="next"`. */
                     Link?: string;
@@ -2784,7 +2784,7 @@ export interface operations {
             /** @description A CSV file. */
             200: {
                 headers: {
-                    /** @description A hash of the body: send it as If-None-Match. */
+                    /** @description A weak ETag, `W/"…"`, from a hash of the body: send it as If-None-Match. */
                     ETag?: string;
                     /** @description The `next`, `prev` and `first` pages: `<url>; rel="next"`. */
                     Link?: string;
@@ -2848,7 +2848,7 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
-                    /** @description A hash of the body: send it as If-None-Match. */
+                    /** @description A weak ETag, `W/"…"`, from a hash of the body: send it as If-None-Match. */
                     ETag?: string;
                     /** @description `public, max-age=60`. */
                     "Cache-Control"?: string;
@@ -2928,7 +2928,7 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
-                    /** @description A hash of the body: send it as If-None-Match. */
+                    /** @description A weak ETag, `W/"…"`, from a hash of the body: send it as If-None-Match. */
                     ETag?: string;
                     /** @description The `next`, `prev` and `first` pages: `<url>; rel="next"`. */
                     Link?: string;
@@ -2999,7 +2999,7 @@ export interface operations {
             /** @description A CSV file. */
             200: {
                 headers: {
-                    /** @description A hash of the body: send it as If-None-Match. */
+                    /** @description A weak ETag, `W/"…"`, from a hash of the body: send it as If-None-Match. */
                     ETag?: string;
                     /** @description The `next`, `prev` and `first` pages: `<url>; rel="next"`. */
                     Link?: string;
@@ -3063,7 +3063,7 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
-                    /** @description A hash of the body: send it as If-None-Match. */
+                    /** @description A weak ETag, `W/"…"`, from a hash of the body: send it as If-None-Match. */
                     ETag?: string;
                     /** @description `public, max-age=60`. */
                     "Cache-Control"?: string;
@@ -3147,7 +3147,7 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
-                    /** @description A hash of the body: send it as If-None-Match. */
+                    /** @description A weak ETag, `W/"…"`, from a hash of the body: send it as If-None-Match. */
                     ETag?: string;
                     /** @description The `next`, `prev` and `first` pages: `<url>; rel="next"`. */
                     Link?: string;
@@ -3222,7 +3222,7 @@ export interface operations {
             /** @description A CSV file. */
             200: {
                 headers: {
-                    /** @description A hash of the body: send it as If-None-Match. */
+                    /** @description A weak ETag, `W/"…"`, from a hash of the body: send it as If-None-Match. */
                     ETag?: string;
                     /** @description The `next`, `prev` and `first` pages: `<url>; rel="next"`. */
                     Link?: string;
@@ -3286,7 +3286,7 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
-                    /** @description A hash of the body: send it as If-None-Match. */
+                    /** @description A weak ETag, `W/"…"`, from a hash of the body: send it as If-None-Match. */
                     ETag?: string;
                     /** @description `public, max-age=60`. */
                     "Cache-Control"?: string;
@@ -3380,7 +3380,7 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
-                    /** @description A hash of the body: send it as If-None-Match. */
+                    /** @description A weak ETag, `W/"…"`, from a hash of the body: send it as If-None-Match. */
                     ETag?: string;
                     /** @description The `next`, `prev` and `first` pages: `<url>; rel="next"`. */
                     Link?: string;
@@ -3465,7 +3465,7 @@ export interface operations {
             /** @description A CSV file. */
             200: {
                 headers: {
-                    /** @description A hash of the body: send it as If-None-Match. */
+                    /** @description A weak ETag, `W/"…"`, from a hash of the body: send it as If-None-Match. */
                     ETag?: string;
                     /** @description The `next`, `prev` and `first` pages: `<url>; rel="next"`. */
                     Link?: string;
@@ -3529,7 +3529,7 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
-                    /** @description A hash of the body: send it as If-None-Match. */
+                    /** @description A weak ETag, `W/"…"`, from a hash of the body: send it as If-None-Match. */
                     ETag?: string;
                     /** @description `public, max-age=60`. */
                     "Cache-Control"?: string;
@@ -3617,7 +3617,7 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
-                    /** @description A hash of the body: send it as If-None-Match. */
+                    /** @description A weak ETag, `W/"…"`, from a hash of the body: send it as If-None-Match. */
                     ETag?: string;
                     /** @description The `next`, `prev` and `first` pages: `<url>; rel="next"`. */
                     Link?: string;
@@ -3698,7 +3698,7 @@ export interface operations {
             /** @description A CSV file. */
             200: {
                 headers: {
-                    /** @description A hash of the body: send it as If-None-Match. */
+                    /** @description A weak ETag, `W/"…"`, from a hash of the body: send it as If-None-Match. */
                     ETag?: string;
                     /** @description The `next`, `prev` and `first` pages: `<url>; rel="next"`. */
                     Link?: string;
@@ -3766,7 +3766,7 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
-                    /** @description A hash of the body: send it as If-None-Match. */
+                    /** @description A weak ETag, `W/"…"`, from a hash of the body: send it as If-None-Match. */
                     ETag?: string;
                     /** @description The `next`, `prev` and `first` pages: `<url>; rel="next"`. */
                     Link?: string;
@@ -3835,7 +3835,7 @@ export interface operations {
             /** @description A CSV file. */
             200: {
                 headers: {
-                    /** @description A hash of the body: send it as If-None-Match. */
+                    /** @description A weak ETag, `W/"…"`, from a hash of the body: send it as If-None-Match. */
                     ETag?: string;
                     /** @description The `next`, `prev` and `first` pages: `<url>; rel="next"`. */
                     Link?: string;
@@ -3899,7 +3899,7 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
-                    /** @description A hash of the body: send it as If-None-Match. */
+                    /** @description A weak ETag, `W/"…"`, from a hash of the body: send it as If-None-Match. */
                     ETag?: string;
                     /** @description `public, max-age=60`. */
                     "Cache-Control"?: string;
