@@ -10,6 +10,7 @@ import yaml
 
 from api.database import create_db_engine
 from api.loader import load, seed_files
+from api.query_string import LIST_PARAMETERS
 from api.schema_version import upgrade
 from api.settings import PROJECT_ROOT, Settings
 from tests.conftest import LiveServer
@@ -132,6 +133,20 @@ def test_openapi_describes_every_parameter_with_an_example(client: httpx.Client)
         )
     ]
     assert missing == []
+
+
+def test_the_parameters_split_at_commas_are_those_the_schema_says_take_several_values(
+    client: httpx.Client,
+) -> None:
+    spec = client.get("/openapi.json").json()
+    several = {
+        parameter["name"]
+        for operations in spec["paths"].values()
+        for operation in operations.values()
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] == "query" and parameter["schema"].get("type") == "array"
+    }
+    assert several == LIST_PARAMETERS
 
 
 def test_openapi_documents_problem_json_errors_and_csv(client: httpx.Client) -> None:
