@@ -25,7 +25,15 @@ from api.queries.events import EventFilters
 from api.queries.proposals import PositionFilters, ProposalFilters, TermFilters
 from api.queries.statements import StatementFilters
 from api.queries.timeline import TimelineFilters
-from api.vocabulary import ActorKind, DatePrecision, EventKind, ParticipantRole, Stance, TermKind
+from api.vocabulary import (
+    ActorKind,
+    DatePrecision,
+    EventKind,
+    ParticipantRole,
+    ProposalStatus,
+    Stance,
+    TermKind,
+)
 
 # Checking the parameters ---------------------------------------------------------------------
 
@@ -330,8 +338,16 @@ ProposalSlugs = Annotated[
 ]
 
 
-async def proposal_filters(source: SourceFilter = None) -> ProposalFilters:
-    return ProposalFilters(_tuple(source))
+async def proposal_filters(
+    dates: Dates,
+    precision: PrecisionFilter = None,
+    status: Annotated[
+        list[ProposalStatus] | None,
+        Query(description=f"Where the proposal stands.{SEVERAL}", examples=[["under_negotiation"]]),
+    ] = None,
+    source: SourceFilter = None,
+) -> ProposalFilters:
+    return ProposalFilters(_tuple(status), dates, _tuple(precision), _tuple(source))
 
 
 async def term_filters(

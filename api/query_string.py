@@ -29,6 +29,7 @@ LIST_PARAMETERS = frozenset(
         "source",
         "speaker",
         "stance",
+        "status",
         "term",
     }
 )

@@ -144,9 +144,22 @@ def test_undated_facts_match_no_date_range_but_are_listed_without_one(client: ht
     )
 
 
-def test_events_q_searches_titles_and_descriptions(client: httpx.Client) -> None:
-    found = items(client, "/events", q="security council")
-    assert "unsc-vote" in slugs(found)
+@pytest.mark.parametrize(
+    ("words", "event"),
+    [
+        ("security council", "unsc-vote"),  # its title
+        ("rare success", "unsc-vote"),  # its description
+        ("cairo", "blinken-meets-sisi"),  # its location
+        ("gadi eisenkot", "eisenkot-resignation"),  # a participant's name
+        ("eisenkot", "eisenkot-resignation"),
+        ("hezbollah", "blinken-meets-netanyahu"),  # an actor it is about
+        ("lebanon", "israel-hezbollah-violence"),
+    ],
+)
+def test_events_q_searches_title_description_location_participants_and_mentions(
+    client: httpx.Client, words: str, event: str
+) -> None:
+    assert event in slugs(items(client, "/events", q=words))
 
 
 # Statements -------------------------------------------------------------------------------
@@ -278,6 +291,25 @@ def test_a_proposal_lists_its_phases_and_terms_in_order(client: httpx.Client) ->
     assert proposal["proposed_by"]["slug"] == "joe-biden"
 
 
+def test_proposals_take_a_date_range_and_precision_as_every_dated_list_does(
+    client: httpx.Client,
+) -> None:
+    may_31 = {"from": "2024-05-31", "to": "2024-05-31"}
+    assert slugs(items(client, "/proposals", **may_31)) == {"gaza-ceasefire-proposal"}
+    assert slugs(items(client, "/proposals", **{"from": "2024-06-01"})) == set()
+    assert slugs(items(client, "/proposals", precision="unknown")) == {"us-hamas-separate-deal"}
+    assert slugs(items(client, "/proposals", precision="day,unknown")) == slugs(
+        items(client, "/proposals")
+    )
+
+
+def test_proposals_status_gives_the_proposals_that_stand_there(client: httpx.Client) -> None:
+    on_the_table = items(client, "/proposals", status="under_negotiation")
+    assert slugs(on_the_table) == {"gaza-ceasefire-proposal"}
+    either = items(client, "/proposals", status="under_negotiation,proposed")
+    assert slugs(either) == {"gaza-ceasefire-proposal", "us-hamas-separate-deal"}
+
+
 def test_terms_phase_gives_what_was_agreed_in_one_phase(client: httpx.Client) -> None:
     phase_one = items(client, "/terms", proposal="gaza-ceasefire-proposal", phase=1)
     assert "six-week-ceasefire" in slugs(phase_one)
@@ -298,6 +330,14 @@ def test_positions_filter_by_term_and_stance(client: httpx.Client) -> None:
 def test_positions_filter_by_actor_and_proposal(client: httpx.Client) -> None:
     found = items(client, "/positions", actor="Russia", proposal="gaza-ceasefire-proposal")
     assert [p["stance"] for p in found] == ["abstains"]
+
+
+def test_a_position_is_found_by_its_id_as_the_list_shows_it(client: httpx.Client) -> None:
+    listed = items(client, "/positions")
+    for position in (listed[0], listed[-1]):
+        response = client.get(f"/positions/{position['id']}")
+        assert response.status_code == 200
+        assert response.json() == position
 
 
 def test_a_conditional_position_says_its_condition(client: httpx.Client) -> None:

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import httpx
+import pytest
 import yaml
 
 from api.database import create_db_engine
@@ -74,12 +75,29 @@ def test_an_unchanged_response_answers_304_to_if_none_match(client: httpx.Client
 def test_cors_lets_a_browser_on_another_origin_read_the_api(client: httpx.Client) -> None:
     response = client.get("/statements", headers={"Origin": "https://example.org"})
     assert response.headers["access-control-allow-origin"] in ("*", "https://example.org")
-    assert "link" in response.headers["access-control-expose-headers"].lower()
+    exposed = {h.strip() for h in response.headers["access-control-expose-headers"].split(",")}
+    # What a browser app needs to read: the next page, revalidation, a CSV's file name, when to
+    # retry, and where a name redirects to.
+    assert {"Link", "ETag", "Content-Disposition", "Retry-After", "Location"} <= exposed
     preflight = client.options(
         "/statements",
         headers={"Origin": "https://example.org", "Access-Control-Request-Method": "GET"},
     )
     assert preflight.status_code == 200
+
+
+def test_an_empty_value_asks_for_everything(client: httpx.Client) -> None:
+    everything = client.get("/statements", params={"limit": 500}).json()["items"]
+    cleared = client.get("/statements?q=&speaker=&limit=500").json()["items"]
+    assert cleared == everything
+
+
+@pytest.mark.parametrize("tag", ["_=1700000000", "utm_source=newsletter", "utm_campaign=x"])
+def test_cache_busters_and_campaign_tags_are_ignored(client: httpx.Client, tag: str) -> None:
+    plain = client.get("/statements?speaker=blinken")
+    tagged = client.get(f"/statements?speaker=blinken&{tag}")
+    assert tagged.status_code == 200
+    assert tagged.json()["items"] == plain.json()["items"]
 
 
 def test_every_response_carries_security_headers(client: httpx.Client) -> None:

@@ -20,9 +20,9 @@ FACETS = {
     "/positions": POSITION_FACETS,
 }
 # Facets that count a field no filter of the same name matches exactly: `mode` (the filter is
-# `direct`), `status`, and `location` (its filter matches part of a location: "Israel" finds
-# "Tel Aviv, Israel" too).
-NOT_FILTERS = {("/statements", "mode"), ("/proposals", "status"), ("/events", "location")}
+# `direct`) and `location` (its filter matches part of a location: "Israel" finds "Tel Aviv,
+# Israel" too).
+NOT_FILTERS = {("/statements", "mode"), ("/events", "location")}
 CASES = [(path, name) for path, facets in FACETS.items() for name in facets]
 
 

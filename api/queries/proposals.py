@@ -116,16 +116,36 @@ def _proposal_related(dialect: str) -> list[ColumnElement[Any]]:
 
 @dataclass(frozen=True)
 class ProposalFilters:
+    status: tuple[str, ...] = ()
+    dates: DateRange = field(default_factory=lambda: DateRange(None, None))
+    precision: tuple[str, ...] = ()
     source: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class ProposalShape:
+    status: Bound = None
+    precision: Bound = None
+    source: Bound = None
+
+
 @cache
-def _proposal_listing(dialect: str, source: Bound) -> Listing:
+def _proposal_listing(dialect: str, shape: ProposalShape, has_from: bool, has_to: bool) -> Listing:
     p = PROPOSALS.c
     ids = select(p.id)
-    if source:
-        ids = ids.where(any_of(p.source_id, dialect, "source", source))
-    return Listing([Walk(ids, (p.sort_date, p.id))], _proposal_rows(dialect))
+    for name, column, kind in (
+        ("status", p.status, "text"),
+        ("precision", p.date_precision, "text"),
+        ("source", p.source_id, "int"),
+    ):
+        bound = getattr(shape, name)
+        if bound:
+            ids = ids.where(any_of(column, dialect, name, bound, kind))
+    walks = [
+        Walk(ids.where(*branch), (p.sort_date, p.id))
+        for branch in date_branches(PROPOSALS, has_from, has_to)
+    ]
+    return Listing(walks, _proposal_rows(dialect))
 
 
 def _proposal_document(row: Any) -> Document:
@@ -139,6 +159,7 @@ def _proposal_document(row: Any) -> Document:
 
 PROPOSAL_FACETS: dict[str, FacetBuild] = {
     "status": lambda items: by_column(items, PROPOSALS, PROPOSALS.c.status),
+    "precision": lambda items: by_column(items, PROPOSALS, PROPOSALS.c.date_precision),
     "source": lambda items: by_reference(
         items, PROPOSALS, SOURCES, SOURCES.c.id == PROPOSALS.c.source_id, SOURCES.c.title
     ),
@@ -149,11 +170,19 @@ async def proposal_page(
     reader: Reader, filters: ProposalFilters, page: PageRequest, facets: Sequence[str] = ()
 ) -> ListAnswer:
     params: dict[str, Any] = {}
-    source: Bound = None
+    shape: dict[str, Any] = {}
     if filters.source:
         ids = await slugs_to_ids(reader, SOURCES, filters.source, "source", "/sources")
-        source = bind(params, "source", ids)
-    listing = _proposal_listing(reader.dialect, source)
+        shape["source"] = bind(params, "source", ids)
+    for name in ("status", "precision"):
+        values = getattr(filters, name)
+        if values:
+            shape[name] = bind(params, name, values)
+    params.update(date_params(filters.dates))
+    dates = filters.dates
+    listing = _proposal_listing(
+        reader.dialect, ProposalShape(**shape), dates.start is not None, dates.end is not None
+    )
     result = await fetch_page(reader, listing, page, **params)
     counts = await facet_counts(reader, listing, result, PROPOSAL_FACETS, facets, params)
     return ListAnswer(result, [_proposal_document(row) for row in result.rows], counts)

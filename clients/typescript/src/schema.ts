@@ -1347,7 +1347,7 @@ export interface components {
          * ProposalFacet
          * @enum {string}
          */
-        ProposalFacet: "status" | "source";
+        ProposalFacet: "status" | "precision" | "source";
         /** ProposalFacets */
         ProposalFacets: {
             /** Status */
@@ -2908,10 +2908,18 @@ export interface operations {
     list_proposals: {
         parameters: {
             query?: {
-                /** @description Count the list's items, under its filters, by these fields: `status`, `source`. Several values: repeat the parameter, or separate them with commas (any of them). */
+                /** @description Count the list's items, under its filters, by these fields: `status`, `precision`, `source`. Several values: repeat the parameter, or separate them with commas (any of them). */
                 facets?: components["schemas"]["ProposalFacet"][];
+                /** @description Only facts dated to this precision: `day` for facts of one known day, `week`, `month`, `approximate` or `unknown` (undated). Several values: repeat the parameter, or separate them with commas (any of them). */
+                precision?: components["schemas"]["DatePrecision"][];
+                /** @description Where the proposal stands. Several values: repeat the parameter, or separate them with commas (any of them). */
+                status?: components["schemas"]["ProposalStatus"][];
                 /** @description Only facts of this source (see /sources). Several values: repeat the parameter, or separate them with commas (any of them). */
                 source?: string[];
+                /** @description Earliest date, inclusive (YYYY-MM-DD). A fact dated to a week or a month matches when its period overlaps the range; an undated fact matches no range. */
+                from?: string;
+                /** @description Latest date, inclusive (YYYY-MM-DD). */
+                to?: string;
                 /** @description Items per page (1 to 500). */
                 limit?: number;
                 /** @description `next_cursor` (or `prev_cursor`) of a page of the same list. Leave out for the first page. */
@@ -2981,8 +2989,16 @@ export interface operations {
     list_proposals_csv: {
         parameters: {
             query?: {
+                /** @description Only facts dated to this precision: `day` for facts of one known day, `week`, `month`, `approximate` or `unknown` (undated). Several values: repeat the parameter, or separate them with commas (any of them). */
+                precision?: components["schemas"]["DatePrecision"][];
+                /** @description Where the proposal stands. Several values: repeat the parameter, or separate them with commas (any of them). */
+                status?: components["schemas"]["ProposalStatus"][];
                 /** @description Only facts of this source (see /sources). Several values: repeat the parameter, or separate them with commas (any of them). */
                 source?: string[];
+                /** @description Earliest date, inclusive (YYYY-MM-DD). A fact dated to a week or a month matches when its period overlaps the range; an undated fact matches no range. */
+                from?: string;
+                /** @description Latest date, inclusive (YYYY-MM-DD). */
+                to?: string;
                 /** @description Items per page (1 to 500). */
                 limit?: number;
                 /** @description `next_cursor` (or `prev_cursor`) of a page of the same list. Leave out for the first page. */
