@@ -379,6 +379,7 @@ class StatementFacets(Schema):
 
 class ProposalFacets(Schema):
     status: AskedFacet = None
+    precision: AskedFacet = None
     source: AskedFacet = None
 
 

@@ -26,6 +26,15 @@ NOT_FILTERS = {("/statements", "mode"), ("/events", "location")}
 CASES = [(path, name) for path, facets in FACETS.items() for name in facets]
 
 
+@pytest.mark.parametrize("path", FACETS)
+def test_the_schema_describes_every_facet_a_list_counts(client: httpx.Client, path: str) -> None:
+    spec = client.get("/openapi.json").json()
+    answer = spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+    page = spec["components"]["schemas"][answer["schema"]["$ref"].rsplit("/", 1)[-1]]
+    facets = spec["components"]["schemas"][page["properties"]["facets"]["$ref"].rsplit("/", 1)[-1]]
+    assert set(facets["properties"]) == set(FACETS[path])
+
+
 def facet(client: httpx.Client, path: str, name: str, **params: Any) -> dict[str, Any]:
     response = client.get(path, params={"facets": name, "limit": 1, **params})
     assert response.status_code == 200, response.text

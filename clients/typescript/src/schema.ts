@@ -1352,6 +1352,8 @@ export interface components {
         ProposalFacets: {
             /** Status */
             status?: components["schemas"]["Facet"];
+            /** Precision */
+            precision?: components["schemas"]["Facet"];
             /** Source */
             source?: components["schemas"]["Facet"];
         };
