@@ -610,6 +610,12 @@ def upgrade() -> None:
     op.create_index(
         "ix_statements_speaker_sort", "statements", ["speaker_id", "sort_date", "id"], unique=False
     )
+    op.create_index(
+        "ix_statements_speaker_span_sort",
+        "statements",
+        ["speaker_id", "span", "sort_date", "id"],
+        unique=False,
+    )
     op.create_table(
         "mentions",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -886,6 +892,7 @@ def downgrade() -> None:
     op.drop_index("ix_mentions_actor_statements", table_name="mentions")
     op.drop_index("ix_mentions_actor_events", table_name="mentions")
     op.drop_table("mentions")
+    op.drop_index("ix_statements_speaker_span_sort", table_name="statements")
     op.drop_index("ix_statements_speaker_sort", table_name="statements")
     op.drop_index("ix_statements_span_sort", table_name="statements")
     op.drop_index("ix_statements_source_sort", table_name="statements")
