@@ -310,6 +310,12 @@ def test_proposals_status_gives_the_proposals_that_stand_there(client: httpx.Cli
     assert slugs(either) == {"gaza-ceasefire-proposal", "us-hamas-separate-deal"}
 
 
+def test_a_status_outside_the_vocabulary_answers_422_naming_it(client: httpx.Client) -> None:
+    response = client.get("/proposals", params={"status": "signed"})
+    assert response.status_code == 422
+    assert [e["parameter"] for e in response.json()["errors"]] == ["status"]
+
+
 def test_terms_phase_gives_what_was_agreed_in_one_phase(client: httpx.Client) -> None:
     phase_one = items(client, "/terms", proposal="gaza-ceasefire-proposal", phase=1)
     assert "six-week-ceasefire" in slugs(phase_one)
