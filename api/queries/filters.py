@@ -35,6 +35,18 @@ def any_of(
     return column.in_(select(values_of(dialect, name, kind).c.value))
 
 
+Column = tuple[str, ColumnElement[Any], str]  # a filter's name, its column, its values' kind
+
+
+def any_of_each(dialect: str, shape: Any, columns: list[Column]) -> list[ColumnElement[bool]]:
+    """`any_of` for each filter of `columns` that `shape` (a dataclass of Bound) binds."""
+    return [
+        any_of(column, dialect, name, bound, kind)
+        for name, column, kind in columns
+        if (bound := getattr(shape, name))
+    ]
+
+
 @cache
 def _slug_statements(table: Table, dialect: str) -> tuple[Select[Any], Select[Any]]:
     """The ids of the given slugs, and the slugs that begin with the given prefixes."""

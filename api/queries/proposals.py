@@ -22,7 +22,7 @@ from api.queries.common import (
     evidence_json,
     json_list,
 )
-from api.queries.dates import date_branches, date_params
+from api.queries.dates import date_params, fact_walks
 from api.queries.facets import (
     FacetBuild,
     ListAnswer,
@@ -31,7 +31,7 @@ from api.queries.facets import (
     by_reference,
     facet_counts,
 )
-from api.queries.filters import Bound, any_of, bind, slugs_to_ids
+from api.queries.filters import Bound, any_of, any_of_each, bind, slugs_to_ids
 
 PROPOSALS = table_of(Proposal)
 PHASES = table_of(Phase)
@@ -132,20 +132,16 @@ class ProposalShape:
 @cache
 def _proposal_listing(dialect: str, shape: ProposalShape, has_from: bool, has_to: bool) -> Listing:
     p = PROPOSALS.c
-    ids = select(p.id)
-    for name, column, kind in (
-        ("status", p.status, "text"),
-        ("precision", p.date_precision, "text"),
-        ("source", p.source_id, "int"),
-    ):
-        bound = getattr(shape, name)
-        if bound:
-            ids = ids.where(any_of(column, dialect, name, bound, kind))
-    walks = [
-        Walk(ids.where(*branch), (p.sort_date, p.id))
-        for branch in date_branches(PROPOSALS, has_from, has_to)
-    ]
-    return Listing(walks, _proposal_rows(dialect))
+    conditions = any_of_each(
+        dialect,
+        shape,
+        [
+            ("status", p.status, "text"),
+            ("precision", p.date_precision, "text"),
+            ("source", p.source_id, "int"),
+        ],
+    )
+    return Listing(fact_walks(PROPOSALS, conditions, has_from, has_to), _proposal_rows(dialect))
 
 
 def _proposal_document(row: Any) -> Document:
@@ -361,23 +357,19 @@ def _position_rows(page: FromClause) -> Select[Any]:
 @cache
 def _position_listing(dialect: str, shape: PositionShape, has_from: bool, has_to: bool) -> Listing:
     p = POSITIONS.c
-    statement = select(p.id)
-    for name, column, kind in (
-        ("actor", p.actor_id, "int"),
-        ("proposal", p.proposal_id, "int"),
-        ("term", p.term_id, "int"),
-        ("stance", p.stance, "text"),
-        ("precision", p.date_precision, "text"),
-        ("source", p.source_id, "int"),
-    ):
-        bound = getattr(shape, name)
-        if bound:
-            statement = statement.where(any_of(column, dialect, name, bound, kind))
-    walks = [
-        Walk(statement.where(*branch), (p.sort_date, p.id))
-        for branch in date_branches(POSITIONS, has_from, has_to)
-    ]
-    return Listing(walks, _position_rows)
+    conditions = any_of_each(
+        dialect,
+        shape,
+        [
+            ("actor", p.actor_id, "int"),
+            ("proposal", p.proposal_id, "int"),
+            ("term", p.term_id, "int"),
+            ("stance", p.stance, "text"),
+            ("precision", p.date_precision, "text"),
+            ("source", p.source_id, "int"),
+        ],
+    )
+    return Listing(fact_walks(POSITIONS, conditions, has_from, has_to), _position_rows)
 
 
 P = POSITIONS
