@@ -313,7 +313,7 @@ def test_a_speaker_s_date_range_reads_the_facts_near_it_not_the_speaker_s_histor
     corpus: tuple[str, httpx.Client, Captured],
 ) -> None:
     """The facts of a long span that began before the range are found on (speaker, span, date),
-    not by reading every earlier statement of the speaker (370 ms for the busiest speaker of the
+    not by reading every earlier statement of the speaker (365 ms for the busiest speaker of the
     1M corpus)."""
     url, client, captured = corpus
     speaker = hot_queries(url)["statements by speaker"].split("=")[1]

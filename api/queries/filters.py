@@ -35,10 +35,10 @@ def any_of(
     return column.in_(select(values_of(dialect, name, kind).c.value))
 
 
-Column = tuple[str, ColumnElement[Any], str]  # a filter's name, its column, its values' kind
+FilterColumn = tuple[str, ColumnElement[Any], str]  # a filter's name, its column, its values' kind
 
 
-def any_of_each(dialect: str, shape: Any, columns: list[Column]) -> list[ColumnElement[bool]]:
+def any_of_each(dialect: str, shape: Any, columns: list[FilterColumn]) -> list[ColumnElement[bool]]:
     """`any_of` for each filter of `columns` that `shape` (a dataclass of Bound) binds."""
     return [
         any_of(column, dialect, name, bound, kind)
