@@ -11,11 +11,11 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
-from fastapi.routing import APIRoute
 
 from api.errors import EXPECTED, NotFound, Problem, problem_of
 from api.pages.render import render_page
 from api.params import refuse_unknown_parameters
+from api.planned_route import PlannedRoute
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
@@ -36,7 +36,7 @@ def error_page(request: Request, problem: Problem) -> Response:
     return response
 
 
-class PageRoute(APIRoute):
+class PageRoute(PlannedRoute):
     """A route of a page: errors as HTML pages, and the server's time in `Server-Timing`."""
 
     def get_route_handler(self) -> Handler:

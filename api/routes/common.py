@@ -12,6 +12,7 @@ from api.database import Database
 from api.errors import ERROR_RESPONSES, NOT_FOUND_RESPONSE
 from api.paging import PageRequest
 from api.params import SEVERAL, refuse_unknown_parameters
+from api.planned_route import PlannedRoute
 from api.queries.facets import PageRead
 from api.responses import csv_response, page_response
 
@@ -47,6 +48,7 @@ CSV_HEADERS = {
 
 def resource_router(tag: str) -> APIRouter:
     return APIRouter(
+        route_class=PlannedRoute,
         tags=[tag],
         dependencies=[Depends(refuse_unknown_parameters)],
         responses=ERROR_RESPONSES,
