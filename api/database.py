@@ -120,6 +120,11 @@ READER_PRAGMAS = (
     # An index SQLite builds for one statement costs a scan of the whole table, every time: a
     # page must cost what it holds, so a query with no index to serve it should show in its plan.
     "PRAGMA automatic_index = OFF",
+    # Pages read through a memory map, not a read() call each (SQLite caps the size at its
+    # build's limit, 2 GB by default): a search that joins 2,676 matches to their statements took
+    # 35 ms a request on the 1M corpus without, 11 ms with. The mapped pages are the OS's file
+    # cache, shared by every worker, and count in each worker's resident set.
+    "PRAGMA mmap_size = 2147483648",
 )
 
 # Any fixed number works: every writing process (migrate, seed) takes the same lock.

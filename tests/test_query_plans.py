@@ -386,3 +386,23 @@ def test_postgresql_never_compiles_a_page_with_jit(
 
     plan = asyncio.run(explain_with_jit_at_any_cost())
     assert "Index" in plan and "JIT" not in plan, plan
+
+
+@pytest.mark.parametrize("corpus", ["sqlite"], indirect=True)
+def test_sqlite_reads_its_pages_through_a_memory_map(
+    corpus: tuple[str, httpx.Client, Captured],
+) -> None:
+    """Without the map, every page a statement reads beyond SQLite's small cache is a read()
+    call: a search that joins its 2,676 matches to their statements took 35 ms on the 1M
+    corpus, 11 ms through the map."""
+    url = corpus[0]
+
+    async def mmap_size() -> int:
+        database = Database(url)
+        try:
+            [(size,)] = await database.read(lambda r: r.rows(text("PRAGMA mmap_size")))
+            return int(size)
+        finally:
+            await database.aclose()
+
+    assert asyncio.run(mmap_size()) >= 1 << 30
