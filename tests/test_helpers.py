@@ -117,6 +117,25 @@ def test_a_search_is_its_words_in_each_database_s_syntax(
         assert match_expression("postgresql", parsed) == tsquery
 
 
+@pytest.mark.parametrize(
+    ("query", "row_by_row"),
+    [
+        ("ba", True),  # a prefix FTS5 keeps merged (2 to 4 letters)
+        ("baba lila", True),
+        ("b", False),  # too short to be kept merged
+        ("babam", False),  # long enough to begin few words, so not kept merged
+        ('"say yes"', True),  # whole words: no prefix
+        ('"say yes" hostage', False),
+        ("cease-fire", False),  # "cease fire"* is kept merged (fire), "ceasefire"* is not
+        ("U.S.", True),
+    ],
+)
+def test_a_search_is_asked_row_by_row_when_its_prefixes_are_kept_merged(
+    query: str, row_by_row: bool
+) -> None:
+    assert SearchQuery.parse(query).asked_row_by_row() == row_by_row
+
+
 @pytest.mark.parametrize("query", ["", "%%% ***", '""', "-", "“”"])
 def test_a_search_without_words_is_an_invalid_parameter(query: str) -> None:
     with pytest.raises(InvalidParameter):

@@ -31,7 +31,7 @@ from api.queries.facets import (
     facet_counts,
 )
 from api.queries.filters import Bound, any_of, bind, slugs_to_ids
-from api.search import SearchQuery, condition, expand, has_many_hits, match_expression
+from api.search import SearchWay, condition, search_plan
 
 EVENTS = table_of(Event)
 ACTORS = table_of(Actor)
@@ -62,7 +62,7 @@ class EventShape:
     about: Bound = None
     location: bool = False
     source: Bound = None
-    search: str | None = None
+    search: SearchWay | None = None  # how its rows are found (api.search)
 
 
 def via(dialect: str, shape: EventShape) -> Via | None:
@@ -112,7 +112,7 @@ def conditions(dialect: str, shape: EventShape) -> list[ColumnElement[bool]]:
     if shape.source:
         found.append(any_of(e.source_id, dialect, "source", shape.source))
     if shape.search:
-        found.append(condition(dialect, "events", shape.search == "many"))
+        found.append(condition(dialect, "events", shape.search))
     return found
 
 
@@ -137,10 +137,7 @@ async def bind_filters(reader: Reader, filters: EventFilters, params: dict[str, 
         ids = await slugs_to_ids(reader, SOURCES, filters.source, "source", "/sources")
         shape["source"] = bind(params, "source", ids)
     if filters.q:
-        query = await expand(reader, SearchQuery.parse(filters.q))
-        params["q_match"] = match_expression(reader.dialect, query)
-        many = await has_many_hits(reader, "events", params["q_match"])
-        shape["search"] = "many" if many else "few"
+        params["q_match"], shape["search"] = await search_plan(reader, "events", filters.q)
     params.update(date_params(filters.dates))
     return EventShape(**shape)
 

@@ -42,7 +42,7 @@ from api.queries.facets import (
     facet_counts,
 )
 from api.queries.filters import Bound, any_of, bind, slugs_to_ids
-from api.search import SearchQuery, condition, expand, has_many_hits, match_expression
+from api.search import SearchWay, condition, search_plan
 from api.vocabulary import ActorKind, StatementMode
 
 STATEMENTS = table_of(Statement)
@@ -79,7 +79,7 @@ class StatementShape:
     term: Bound = None
     anonymous: bool | None = None
     source: Bound = None
-    search: str | None = None  # None, "few" or "many" matches (see api.search)
+    search: SearchWay | None = None  # how its rows are found (api.search)
 
 
 def via(shape: StatementShape) -> Via | None:
@@ -126,7 +126,7 @@ def conditions(dialect: str, shape: StatementShape) -> list[ColumnElement[bool]]
     if shape.source:
         found.append(any_of(s.source_id, dialect, "source", shape.source))
     if shape.search:
-        found.append(condition(dialect, "statements", shape.search == "many"))
+        found.append(condition(dialect, "statements", shape.search))
     return found
 
 
@@ -154,10 +154,7 @@ async def bind_filters(
                 params, name, await slugs_to_ids(reader, table, values, name, listing)
             )
     if filters.q:
-        query = await expand(reader, SearchQuery.parse(filters.q))
-        params["q_match"] = match_expression(reader.dialect, query)
-        many = await has_many_hits(reader, "statements", params["q_match"])
-        shape["search"] = "many" if many else "few"
+        params["q_match"], shape["search"] = await search_plan(reader, "statements", filters.q)
     params.update(date_params(filters.dates))
     return StatementShape(direct=filters.direct, anonymous=filters.anonymous, **shape)
 
