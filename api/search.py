@@ -25,6 +25,7 @@ from sqlalchemy import ColumnElement, Select, bindparam, exists, func, literal_c
 from api.database import SEARCH_PARAMETER, Reader
 from api.errors import InvalidParameter
 from api.models import SearchCompound, table_of
+from api.paging import COUNT_CUTOFF
 from api.queries.common import values_of
 from api.text import token, words
 
@@ -228,6 +229,23 @@ def condition(dialect: str, table: str, way: SearchWay) -> ColumnElement[bool]:
     return literal_column(f"+{table}.id" if way == "merged" else f"{table}.id").in_(
         _fts_hits(table)
     )
+
+
+def search_count(
+    dialect: str, table: str, way: SearchWay | None, other_filters: bool
+) -> Select[Any] | None:
+    """For a list filtered by its search alone, on SQLite: how many rows match :q_match, up to
+    COUNT_CUTOFF, counted in the full-text index (whose rows are the table's, kept in step by
+    triggers). The walks would count a search that matches most rows by asking the index
+    about each row: 30 to 70 ms of a request on the 1M corpus. None: the walks count."""
+    if way is None or other_filters or dialect != "sqlite":
+        return None
+    return _search_count(table)
+
+
+@cache
+def _search_count(table: str) -> Select[Any]:
+    return select(func.count()).select_from(_fts_hits(table).limit(COUNT_CUTOFF).subquery())
 
 
 @cache

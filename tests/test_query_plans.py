@@ -233,6 +233,10 @@ def test_a_date_range_finds_exactly_the_facts_whose_period_overlaps_it(
         "/timeline?from=2024-01-01&to=2024-01-10",
         "/timeline?from=2024-10-01&to=2024-11-15",
         "/positions?from=2024-01-01",
+        "/statements?q=bemuse",  # a search alone is counted in the full-text index
+        "/statements?q=babamolo",
+        "/events?q=ba",
+        "/events?q=bemuse&sort=-date",
     ],
 )
 def test_a_total_said_to_be_exact_is_the_number_of_items_a_walk_finds(

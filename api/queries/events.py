@@ -31,7 +31,7 @@ from api.queries.facets import (
     facet_counts,
 )
 from api.queries.filters import Bound, any_of, bind, slugs_to_ids
-from api.search import SearchWay, condition, search_plan
+from api.search import SearchWay, condition, search_count, search_plan
 
 EVENTS = table_of(Event)
 ACTORS = table_of(Actor)
@@ -204,7 +204,9 @@ def _related(dialect: str) -> list[ColumnElement[Any]]:
 @cache
 def _listing(dialect: str, shape: EventShape, has_from: bool, has_to: bool) -> Listing:
     walks = fact_walks(EVENTS, conditions(dialect, shape), has_from, has_to, via(dialect, shape))
-    return Listing(walks, event_rows(dialect))
+    other_filters = shape != EventShape(search=shape.search) or has_from or has_to
+    count = search_count(dialect, "events", shape.search, other_filters)
+    return Listing(walks, event_rows(dialect), count)
 
 
 E = EVENTS

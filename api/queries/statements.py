@@ -42,7 +42,7 @@ from api.queries.facets import (
     facet_counts,
 )
 from api.queries.filters import Bound, any_of, bind, slugs_to_ids
-from api.search import SearchWay, condition, search_plan
+from api.search import SearchWay, condition, search_count, search_plan
 from api.vocabulary import ActorKind, StatementMode
 
 STATEMENTS = table_of(Statement)
@@ -251,7 +251,9 @@ def _same_words(s: FromClause) -> Any:
 @cache
 def _listing(dialect: str, shape: StatementShape, has_from: bool, has_to: bool) -> Listing:
     walks = fact_walks(STATEMENTS, conditions(dialect, shape), has_from, has_to, via(shape))
-    return Listing(walks, statement_rows(dialect))
+    other_filters = shape != StatementShape(search=shape.search) or has_from or has_to
+    count = search_count(dialect, "statements", shape.search, other_filters)
+    return Listing(walks, statement_rows(dialect), count)
 
 
 S = STATEMENTS
