@@ -1,6 +1,9 @@
 """What a query string means before any route reads it: the habits of browsers and forms.
 
-- An empty value means "not given": a cleared search box (`q=`) asks for everything.
+- An empty value means "not given": a cleared search box (`q=`) asks for everything. Values
+  are trimmed, and a blank one is dropped, only up to the shortest length limit of any
+  parameter (TIDIED_UP_TO): a longer value is passed on as sent, so that its parameter's limit
+  refuses it as the schema says (501 blank characters are no absent cursor).
 - Parameters whose name starts with `_` or `utm_` (cache-busters such as jQuery's `_=…`,
   campaign tags) are ignored; any other unknown parameter is still refused (api.params).
 - A filter that takes several values takes them repeated (`speaker=a&speaker=b`) or separated
@@ -34,6 +37,8 @@ LIST_PARAMETERS = frozenset(
     }
 )
 IGNORED_PREFIXES = ("_", "utm_")
+# The shortest `max_length` of any parameter (a name, a location: api.params).
+TIDIED_UP_TO = 200
 
 
 def normalize(query: str) -> str:
@@ -42,7 +47,11 @@ def normalize(query: str) -> str:
         if name.startswith(IGNORED_PREFIXES):
             continue
         values = value.split(",") if name in LIST_PARAMETERS else [value]
-        pairs += [(name, item.strip()) for item in values if item.strip()]
+        for item in values:
+            if len(item) > TIDIED_UP_TO:
+                pairs.append((name, item))
+            elif item.strip():
+                pairs.append((name, item.strip()))
     return urlencode(pairs)
 
 

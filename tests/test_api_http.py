@@ -11,7 +11,7 @@ import yaml
 
 from api.database import create_db_engine
 from api.loader import load, seed_files
-from api.query_string import LIST_PARAMETERS
+from api.query_string import LIST_PARAMETERS, TIDIED_UP_TO
 from api.schema_version import head_revision, upgrade
 from api.settings import PROJECT_ROOT, Settings
 from tests.conftest import LiveServer
@@ -165,6 +165,27 @@ def test_the_parameters_split_at_commas_are_those_the_schema_says_take_several_v
         if parameter["in"] == "query" and parameter["schema"].get("type") == "array"
     }
     assert several == LIST_PARAMETERS
+
+
+def test_values_are_tidied_only_up_to_the_shortest_length_limit_of_the_schema(
+    client: httpx.Client,
+) -> None:
+    """Trimming a longer value could make one the schema refuses pass (api.query_string)."""
+    spec = client.get("/openapi.json").json()
+    schemas = [
+        parameter["schema"]
+        for operations in spec["paths"].values()
+        for operation in operations.values()
+        for parameter in operation.get("parameters", [])
+    ]
+    limits = [
+        choice["maxLength"]
+        for schema in schemas
+        for option in [schema, *schema.get("anyOf", [])]
+        for choice in [option, option.get("items", {})]
+        if "maxLength" in choice
+    ]
+    assert min(limits) == TIDIED_UP_TO
 
 
 def test_openapi_documents_problem_json_errors_and_csv(client: httpx.Client) -> None:

@@ -153,6 +153,10 @@ def test_a_search_without_words_is_an_invalid_parameter(query: str) -> None:
         ("speaker=blinken,+", "speaker=blinken"),
         ("q=a,b", "q=a%2Cb"),  # a search keeps its commas
         ("location=Cairo,+Egypt", "location=Cairo%2C+Egypt"),
+        ("cursor=+++", ""),
+        # Longer than any limit allows: sent on as it is, for the limit to refuse.
+        ("cursor=" + "%1C" * 501, "cursor=" + "%1C" * 501),
+        ("q=+" + "a" * 300 + "+", "q=+" + "a" * 300 + "+"),
     ],
 )
 def test_a_query_string_means_what_a_browser_means_by_it(raw: str, normalized: str) -> None:
