@@ -249,7 +249,7 @@ def _same_words(s: FromClause) -> Any:
 
 
 @cache
-def _listing(dialect: str, shape: StatementShape, has_from: bool, has_to: bool) -> Listing:
+def statement_listing(dialect: str, shape: StatementShape, has_from: bool, has_to: bool) -> Listing:
     walks = fact_walks(STATEMENTS, conditions(dialect, shape), has_from, has_to, via(shape))
     other_filters = shape != StatementShape(search=shape.search) or has_from or has_to
     count = search_count(dialect, "statements", shape.search, other_filters)
@@ -284,7 +284,9 @@ async def statement_page(
     params: dict[str, Any] = {}
     shape = await bind_filters(reader, filters, params)
     dates = filters.dates
-    listing = _listing(reader.dialect, shape, dates.start is not None, dates.end is not None)
+    listing = statement_listing(
+        reader.dialect, shape, dates.start is not None, dates.end is not None
+    )
     result = await fetch_page(reader, listing, page, **params)
     counts = await facet_counts(reader, listing, result, STATEMENT_FACETS, facets, params)
     return ListAnswer(result, [statement_document(row) for row in result.rows], counts)
