@@ -23,7 +23,6 @@ import asyncio
 import fcntl
 import sqlite3
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -315,11 +314,16 @@ class PostgresReader:
 @dataclass
 class _Pool:
     """Connections kept for reuse. A new one is opened when none is idle (at most `size` are
-    out at once; past `timeout` seconds of waiting for one, the request answers 503)."""
+    out at once; past `timeout` seconds of waiting for one, the request answers 503).
+
+    The connection given back last is taken first: a SQLite read runs on the event loop from
+    start to end, so one connection serves nearly every request, with its memory map and page
+    cache warm. Each SQLite connection maps the file anew: taken in turn, 16 connections made a
+    worker's resident set 16 maps of the file's hot pages."""
 
     size: int
     timeout: float
-    idle: deque[Any] = field(default_factory=deque)
+    idle: list[Any] = field(default_factory=list)
     slots: asyncio.Semaphore | None = None
 
     async def acquire(self) -> None:
@@ -335,6 +339,9 @@ class _Pool:
         self.slots.release()
         if connection is not None:
             self.idle.append(connection)
+
+    def take_idle(self) -> Any | None:
+        return self.idle.pop() if self.idle else None
 
 
 class Database:
@@ -375,7 +382,7 @@ class Database:
     async def _read_sqlite(self, read: Read[T]) -> T:
         holder: _SQLiteConnection | None = None
         try:
-            holder = self.pool.idle.popleft() if self.pool.idle else self._connect_sqlite()
+            holder = self.pool.take_idle() or self._connect_sqlite()
             if self.limiter is None:
                 self.limiter = anyio.CapacityLimiter(SLOW_THREADS)
             holder.connection.execute("BEGIN")  # the snapshot starts at the first SELECT
@@ -417,8 +424,10 @@ class Database:
         connection = None
         try:
             for attempt in (1, 2):
-                reused = bool(self.pool.idle)
-                connection = self.pool.idle.popleft() if reused else await self._connect_postgres()
+                connection = self.pool.take_idle()
+                reused = connection is not None
+                if connection is None:
+                    connection = await self._connect_postgres()
                 try:
                     result = await read(PostgresReader(connection, self.listeners))
                     # Ends the snapshot. Not a rollback: psycopg forgets the connection's

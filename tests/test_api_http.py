@@ -1,6 +1,8 @@
 """HTTP around the data: formats, caching, CORS, security headers, health, docs and OpenAPI."""
 
+import asyncio
 import csv
+import gc
 import io
 import shutil
 from pathlib import Path
@@ -11,6 +13,7 @@ import yaml
 
 from api.database import create_db_engine
 from api.loader import load, seed_files
+from api.main import create_app
 from api.query_string import LIST_PARAMETERS, TIDIED_UP_TO
 from api.schema_version import head_revision, upgrade
 from api.settings import PROJECT_ROOT, Settings
@@ -266,3 +269,20 @@ def test_an_answer_over_1_kb_is_gzipped_for_a_client_that_accepts_it(client: htt
     assert gzipped.json() == plain.json()  # httpx decompresses
     small = client.get("/healthz", headers={"Accept-Encoding": "gzip"})
     assert "content-encoding" not in small.headers
+
+
+def test_a_started_worker_keeps_its_own_objects_out_of_garbage_collection(tmp_path: Path) -> None:
+    """A full collection walked the app's 150,000 objects (75 ms): the p99 of every question.
+    Once started, a worker leaves only what its requests make for the collector to walk."""
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'unused.sqlite3'}"))
+
+    async def objects_left_to_walk() -> int:
+        async with app.router.lifespan_context(app):
+            return len(gc.get_objects())
+
+    gc.unfreeze()
+    try:
+        assert len(gc.get_objects()) > 100_000
+        assert asyncio.run(objects_left_to_walk()) < 1_000
+    finally:
+        gc.unfreeze()

@@ -15,7 +15,14 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from api.database import READER_PRAGMAS, Database, create_db_engine
+from api.database import (
+    READER_PRAGMAS,
+    Database,
+    PostgresReader,
+    Reader,
+    SQLiteReader,
+    create_db_engine,
+)
 from api.paging import PageRequest, fetch_page, filters_fingerprint
 from api.queries.statements import StatementShape, statement_listing
 from api.schema_version import upgrade
@@ -412,6 +419,42 @@ def test_sqlite_reads_its_pages_through_a_memory_map(
             await database.aclose()
 
     assert asyncio.run(mmap_size()) >= 1 << 30
+
+
+def test_reads_one_after_another_reuse_the_connection_given_back_last(
+    corpus: tuple[str, httpx.Client, Captured],
+) -> None:
+    """SQLite maps the file once per connection. Taken in turn, the 16 connections of a worker
+    each mapped the hot pages again: 18.7 GB of resident set on the 1M corpus."""
+    url = corpus[0]
+
+    def connection_of(reader: Reader) -> int:
+        assert isinstance(reader, SQLiteReader | PostgresReader)
+        return id(reader.holder if isinstance(reader, SQLiteReader) else reader.connection)
+
+    async def connections_of_reads_in_a_row() -> set[int]:
+        database = Database(url)
+        released = asyncio.Event()
+
+        async def held_read(reader: Reader) -> int:
+            await reader.rows(text("SELECT 1"))
+            await released.wait()
+            return connection_of(reader)
+
+        async def quick_read(reader: Reader) -> int:
+            await reader.rows(text("SELECT 1"))
+            return connection_of(reader)
+
+        try:
+            held = [asyncio.create_task(database.read(held_read)) for _ in range(3)]
+            await asyncio.sleep(0.2)
+            released.set()
+            assert len(set(await asyncio.gather(*held))) == 3  # three connections now idle
+            return {await database.read(quick_read) for _ in range(6)}
+        finally:
+            await database.aclose()
+
+    assert len(asyncio.run(connections_of_reads_in_a_row())) == 1
 
 
 def _first_matches(url: str, match: str, newest_first: bool) -> list[int]:
