@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection, Engine, delete, select
 from sqlalchemy.exc import DBAPIError
 
+from api import stored_documents
 from api.database import exclusive_writer
 from api.models import (
     FACT_TABLES,
@@ -691,6 +692,8 @@ def _write(connection: Connection, checked: Checked, reset: bool) -> list[SeedRe
     _refuse_unknown_same_as(connection, changed)
     _sync_names(connection, checked)
     _add_compounds(connection, [w for _, _, words_ in changed for w in words_])
+    if reset or changed or actor_plan.changed:
+        stored_documents.refresh(connection)
 
     for source, rows, _ in changed:
         slug = source.spec.source.slug

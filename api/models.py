@@ -423,8 +423,42 @@ class SearchCompound(Base):
     parts: Mapped[str] = mapped_column(String(300))
 
 
+class StatementDocument(Base):
+    """A statement's JSON document as the API answers it, written with the data
+    (api.stored_documents): a page reads it by id instead of assembling it from eight tables."""
+
+    __tablename__ = "statement_documents"
+
+    id: Mapped[int] = mapped_column(
+        ForeignKey("statements.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    body: Mapped[str] = mapped_column(Text)
+
+
+class EventDocument(Base):
+    """An event's JSON document as the API answers it (see StatementDocument)."""
+
+    __tablename__ = "event_documents"
+
+    id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    body: Mapped[str] = mapped_column(Text)
+
+
+class StoredDocumentShape(Base):
+    """The shape the stored documents were written in (api.stored_documents.shape): code that
+    assembles another shape rewrites them when it migrates the database."""
+
+    __tablename__ = "stored_document_shape"
+
+    shape: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
 # Tables in an order that deletes children before their parents.
 FACT_TABLES = [
+    table_of(StatementDocument),
+    table_of(EventDocument),
     table_of(Position),
     table_of(Mention),
     statement_terms,

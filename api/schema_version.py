@@ -8,6 +8,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 
+from api import stored_documents
 from api.database import exclusive_writer
 from api.settings import PROJECT_ROOT
 
@@ -26,13 +27,16 @@ def current_revision(connection: Connection) -> str | None:
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the schema to head; a no-op when it is there already. Concurrent runs queue."""
+    """Bring the schema to head, and the stored documents to this code's shape; a no-op when
+    both are there already. Concurrent runs queue."""
     config = alembic_config()
     with exclusive_writer(engine), engine.connect() as connection:
         try:
             if current_revision(connection) != head_revision():
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
+            if not stored_documents.shape_is_current(connection):
+                stored_documents.refresh(connection)
             connection.commit()
         finally:
             connection.rollback()  # a failed migration must not hide its error behind this one

@@ -21,12 +21,22 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, bindparam, exists, func, literal_column, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    bindparam,
+    exists,
+    func,
+    literal_column,
+    select,
+    text,
+)
 
 from api.database import SEARCH_PARAMETER, Reader
 from api.errors import InvalidParameter
 from api.models import SearchCompound, table_of
-from api.paging import COUNT_CUTOFF
+from api.paging import COUNT_LIMIT
 from api.queries.common import values_of
 from api.text import token, words
 
@@ -39,6 +49,9 @@ MAX_ALTERNATIVES = 16
 # rows that match; one that matches fewer fetches its rows and sorts them. Either way a page
 # reads at most about this many rows, whatever the size of the corpus.
 MANY_MATCHES = 5_000
+# A list searched alone takes its total from the plan's count (search_count): it must count past
+# the lists' limit.
+assert MANY_MATCHES > COUNT_LIMIT
 # The lengths of prefix that SQLite's full-text indexes keep merged (migration 0003). A search
 # whose every prefix has such a length (or that has none) can be asked of one row at a time.
 INDEXED_PREFIXES = frozenset({2, 3, 4})
@@ -47,6 +60,8 @@ INDEXED_PREFIXES = frozenset({2, 3, 4})
 # costs about 0.35 µs a match (both measured on the 1M corpus). Asking row by row pays when
 # more rows match than PROBE_FACTOR times √(rows of the table): 140,000 of 1M, never at 10k.
 PROBE_FACTOR = 140
+# The parameter of how many rows a search matches (SearchPlan.matches).
+MATCHES_PARAMETER = "q_matches"
 
 # One place of a phrase: its spellings, each a run of tokens ("cease-fire": cease fire | ceasefire).
 Place = tuple[tuple[str, ...], ...]
@@ -240,18 +255,19 @@ def condition(dialect: str, table: str, way: SearchWay) -> ColumnElement[bool]:
 def search_count(
     dialect: str, table: str, way: SearchWay | None, other_filters: bool
 ) -> Select[Any] | None:
-    """For a list filtered by its search alone, on SQLite: how many rows match :q_match, up to
-    COUNT_CUTOFF, counted in the full-text index (whose rows are the table's, kept in step by
-    triggers). The walks would count a search that matches most rows by asking the index
-    about each row: 30 to 70 ms of a request on the 1M corpus. None: the walks count."""
+    """For a list filtered by its search alone, on SQLite: how many rows match, as the search's
+    plan counted them in the full-text index (up to MANY_MATCHES + 1, more than COUNT_CUTOFF),
+    bound as :q_matches. Counted again, a search of a word that begins many others took 2 ms
+    more; counted by the walks, 30 to 70 ms on the 1M corpus (they ask the index about each
+    row). None: the walks count."""
     if way is None or other_filters or dialect != "sqlite":
         return None
-    return _search_count(table)
+    return _counted_matches()
 
 
 @cache
-def _search_count(table: str) -> Select[Any]:
-    return select(func.count()).select_from(_fts_hits(table).limit(COUNT_CUTOFF).subquery())
+def _counted_matches() -> Select[Any]:
+    return select(bindparam(MATCHES_PARAMETER, type_=Integer))
 
 
 @cache
@@ -270,18 +286,33 @@ def row_by_row_pays(matches: int, rows: int) -> bool:
     return matches > PROBE_FACTOR * math.sqrt(rows)
 
 
-async def search_plan(reader: Reader, table: str, raw: str) -> tuple[str, SearchWay]:
-    """The search `raw` in the database's syntax (for :q_match), and how its rows are found."""
+@dataclass(frozen=True)
+class SearchPlan:
+    match: str  # the search in the database's syntax, for :q_match
+    way: SearchWay  # how its rows are found
+    # How many rows match, up to MANY_MATCHES + 1 (SQLite; PostgreSQL does not count them).
+    matches: int | None
+
+    def bind(self, params: dict[str, Any]) -> SearchWay:
+        """Put the plan's values in a request's `params`; returns the list's way to search."""
+        params[SEARCH_PARAMETER] = self.match
+        if self.matches is not None:
+            params[MATCHES_PARAMETER] = self.matches
+        return self.way
+
+
+async def search_plan(reader: Reader, table: str, raw: str) -> SearchPlan:
+    """The search `raw` in the database's syntax, how its rows are found, and how many match."""
     query = await expand(reader, SearchQuery.parse(raw))
     match = match_expression(reader.dialect, query)
     if reader.dialect == "postgresql":
-        return match, "few"  # PostgreSQL plans a search with its words (api.database)
+        return SearchPlan(match, "few", None)  # PostgreSQL plans a search with its words
     ((found,),) = await reader.rows(_count_hits(table), q_match=match, cap=MANY_MATCHES + 1)
     if found <= MANY_MATCHES:
-        return match, "few"
+        return SearchPlan(match, "few", found)
     if not query.asked_row_by_row():
-        return match, "merged"
+        return SearchPlan(match, "merged", found)
     ((largest,),) = await reader.rows(_largest_id(table))
     enough = int(PROBE_FACTOR * math.sqrt(largest or 0))
-    ((found,),) = await reader.rows(_count_hits(table), q_match=match, cap=enough + 1)
-    return match, "many" if row_by_row_pays(found, largest or 0) else "merged"
+    ((more,),) = await reader.rows(_count_hits(table), q_match=match, cap=enough + 1)
+    return SearchPlan(match, "many" if row_by_row_pays(more, largest or 0) else "merged", found)

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, Table, func, select
+from sqlalchemy import Engine, Table, func, select, text
 
+from api import stored_documents
 from api.models import Base, Source, dated_columns
 from api.text import fold, search_tokens
 from api.vocabulary import (
@@ -462,6 +463,15 @@ def synthesize(engine: Engine, statements: int, seed: int = 1) -> SynthResult:
             raw.driver_connection.execute("ANALYZE")  # type: ignore[union-attr]
     finally:
         raw.close()
+    # Once the facts are in, with their indexes and statistics: the documents are assembled
+    # with the queries the API used to run per request.
+    del counts[stored_documents.SHAPE_TABLE.name]  # not data
+    with engine.begin() as connection:
+        stored_documents.refresh(connection)
+        for documented in stored_documents.DOCUMENTED:
+            table = documented.documents
+            counts[table.name] = connection.scalar(select(func.count()).select_from(table)) or 0
+            connection.execute(text(f"ANALYZE {table.name}"))
     return SynthResult(counts)
 
 

@@ -26,7 +26,7 @@ from api.database import (
 from api.paging import PageRequest, fetch_page, filters_fingerprint
 from api.queries.statements import StatementShape, statement_listing
 from api.schema_version import upgrade
-from api.search import SearchWay
+from api.search import MANY_MATCHES, SearchWay
 from api.settings import Settings
 from api.synth import synthesize
 from tests.conftest import LiveServer, new_database_url
@@ -513,7 +513,9 @@ def test_both_ways_of_walking_a_search_that_matches_most_rows_find_the_same_page
         database = Database(url)
         try:
             result = await database.read(
-                lambda reader: fetch_page(reader, listing, request, q_match='"ba"*')
+                lambda reader: fetch_page(
+                    reader, listing, request, q_match='"ba"*', q_matches=MANY_MATCHES + 1
+                )
             )
             return [row[0] for row in result.rows]
         finally:

@@ -49,6 +49,10 @@ FIXTURE_COUNTS = {
     "mentions": 2,
     "positions": 3,
     "search_compounds": 1,
+    # Each statement's and event's JSON document (api/stored_documents.py), in its shape.
+    "statement_documents": 3,
+    "event_documents": 3,
+    "stored_document_shape": 1,
 }
 
 EVIDENCED_TABLES = [

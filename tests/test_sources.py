@@ -147,7 +147,12 @@ def test_reseeding_one_file_leaves_the_other_s_rows_alone(engine: Engine, tmp_pa
     assert [(r.source, r.status) for r in results] == [(WIRE_SLUG, "replaced")]
     after = snapshot(engine)
     changed_tables = {name for name in after if after[name] != before[name]}
-    assert changed_tables == {"statements", "sources"}  # the wire's statement and seed hash
+    # The wire's statement, its stored document, and the seed's hash.
+    assert changed_tables == {"statements", "statement_documents", "sources"}
+    [reworded] = [row[0] for row in after["statements"] if "reply within days" in str(row)]
+    old_documents: dict[int, str] = dict(before["statement_documents"])
+    new_documents: dict[int, str] = dict(after["statement_documents"])
+    assert {i for i in new_documents if new_documents[i] != old_documents.get(i)} == {reworded}
     assert [r for r in after["sources"] if WIRE_SLUG not in str(r)] == [
         r for r in before["sources"] if WIRE_SLUG not in str(r)
     ]

@@ -2,16 +2,19 @@
 as one parameter, and turning the slugs of a filter into ids (or a 422 with suggestions)."""
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import orjson
 from sqlalchemy import (
     ARRAY,
     BigInteger,
     ColumnElement,
     FromClause,
+    Select,
+    Table,
     Text,
     bindparam,
     cast,
@@ -21,6 +24,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.sql.selectable import TableValuedAlias
+
+from api.documents import Document
 
 # The largest code point: `key >= p AND key < p || LAST` holds the keys that start with p.
 LAST = chr(0x10FFFF)
@@ -47,6 +52,24 @@ def values_of(dialect: str, name: str, kind: str = "int") -> TableValuedAlias:
 def id_in(column: ColumnElement[Any], dialect: str, name: str) -> ColumnElement[bool]:
     """`column` is one of the ids of the list parameter `name`."""
     return column.in_(select(values_of(dialect, name).c.value))
+
+
+def stored_rows(documents: Table) -> Callable[[FromClause], Select[Any]]:
+    """The id and stored document (api.stored_documents) of each fact of a page (`page.c.id`)."""
+
+    def rows(page: FromClause) -> Select[Any]:
+        return (
+            select(page.c.id, documents.c.body)
+            .select_from(page)
+            .join(documents, documents.c.id == page.c.id)
+        )
+
+    return rows
+
+
+def stored_document(row: Any) -> Document:
+    """A row of `stored_rows`, as its document."""
+    return orjson.loads(row[1])  # type: ignore[no-any-return]
 
 
 def evidence_columns(table: FromClause, source: FromClause) -> list[ColumnElement[Any]]:

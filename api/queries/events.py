@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, FromClause, Select, and_, bindparam, func,
 from api import documents
 from api.database import Reader
 from api.documents import Document
-from api.models import Actor, Event, Mention, Participant, Source, table_of
+from api.models import Actor, Event, EventDocument, Mention, Participant, Source, table_of
 from api.paging import Listing, PageRequest, fetch_page
 from api.queries.actors import actor_ids
 from api.queries.common import (
@@ -20,6 +20,8 @@ from api.queries.common import (
     evidence_columns,
     evidence_json,
     json_list,
+    stored_document,
+    stored_rows,
 )
 from api.queries.dates import Via, date_params, fact_walks
 from api.queries.facets import (
@@ -34,6 +36,8 @@ from api.queries.filters import Bound, any_of, bind, slugs_to_ids
 from api.search import SearchWay, condition, search_count, search_plan
 
 EVENTS = table_of(Event)
+# A page reads its events' stored documents (api.stored_documents).
+STORED_ROWS = stored_rows(table_of(EventDocument))
 ACTORS = table_of(Actor)
 SOURCES = table_of(Source)
 PARTICIPANTS = table_of(Participant)
@@ -137,12 +141,12 @@ async def bind_filters(reader: Reader, filters: EventFilters, params: dict[str, 
         ids = await slugs_to_ids(reader, SOURCES, filters.source, "source", "/sources")
         shape["source"] = bind(params, "source", ids)
     if filters.q:
-        params["q_match"], shape["search"] = await search_plan(reader, "events", filters.q)
+        shape["search"] = (await search_plan(reader, "events", filters.q)).bind(params)
     params.update(date_params(filters.dates))
     return EventShape(**shape)
 
 
-def event_rows(dialect: str) -> Callable[[FromClause], Select[Any]]:
+def assembled_rows(dialect: str) -> Callable[[FromClause], Select[Any]]:
     """EVENT_FIELDS of the events of a page (`page.c.id`), then their participants with their
     roles and the actors they are about (JSON lists built by the database)."""
 
@@ -206,7 +210,7 @@ def _listing(dialect: str, shape: EventShape, has_from: bool, has_to: bool) -> L
     walks = fact_walks(EVENTS, conditions(dialect, shape), has_from, has_to, via(dialect, shape))
     other_filters = shape != EventShape(search=shape.search) or has_from or has_to
     count = search_count(dialect, "events", shape.search, other_filters)
-    return Listing(walks, event_rows(dialect), count)
+    return Listing(walks, STORED_ROWS, count)
 
 
 E = EVENTS
@@ -238,10 +242,11 @@ async def event_page(
     listing = _listing(reader.dialect, shape, dates.start is not None, dates.end is not None)
     result = await fetch_page(reader, listing, page, **params)
     counts = await facet_counts(reader, listing, result, EVENT_FACETS, facets, params)
-    return ListAnswer(result, [event_document(row) for row in result.rows], counts)
+    return ListAnswer(result, [stored_document(row) for row in result.rows], counts)
 
 
-def event_document(row: Any) -> Document:
+def assembled_document(row: Any) -> Document:
+    """A row of `assembled_rows`, as the event's document."""
     width = len(documents.EVENT_FIELDS)
     participants, about = (documents.parsed_list(value) for value in row[width : width + 2])
     return documents.event(row, participants, about)
@@ -250,9 +255,9 @@ def event_document(row: Any) -> Document:
 @cache
 def _one_event(dialect: str) -> Select[Any]:
     found = select(EVENTS.c.id).where(EVENTS.c.slug == bindparam("slug"))
-    return event_rows(dialect)(found.subquery("page"))
+    return STORED_ROWS(found.subquery("page"))
 
 
 async def event_detail(reader: Reader, slug: str) -> Document | None:
     rows = await reader.rows(_one_event(reader.dialect), slug=slug)
-    return event_document(rows[0]) if rows else None
+    return stored_document(rows[0]) if rows else None

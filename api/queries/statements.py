@@ -16,6 +16,7 @@ from api.models import (
     Mention,
     Source,
     Statement,
+    StatementDocument,
     Term,
     statement_terms,
     table_of,
@@ -31,6 +32,8 @@ from api.queries.common import (
     evidence_columns,
     evidence_json,
     json_list,
+    stored_document,
+    stored_rows,
 )
 from api.queries.dates import Via, date_params, fact_walks
 from api.queries.facets import (
@@ -46,6 +49,8 @@ from api.search import SearchWay, condition, search_count, search_plan
 from api.vocabulary import ActorKind, StatementMode
 
 STATEMENTS = table_of(Statement)
+# A page reads its statements' stored documents (api.stored_documents).
+STORED_ROWS = stored_rows(table_of(StatementDocument))
 ACTORS = table_of(Actor)
 EVENTS = table_of(Event)
 SOURCES = table_of(Source)
@@ -154,15 +159,16 @@ async def bind_filters(
                 params, name, await slugs_to_ids(reader, table, values, name, listing)
             )
     if filters.q:
-        params["q_match"], shape["search"] = await search_plan(reader, "statements", filters.q)
+        shape["search"] = (await search_plan(reader, "statements", filters.q)).bind(params)
     params.update(date_params(filters.dates))
     return StatementShape(direct=filters.direct, anonymous=filters.anonymous, **shape)
 
 
-def statement_rows(dialect: str) -> Callable[[FromClause], Select[Any]]:
+def assembled_rows(dialect: str) -> Callable[[FromClause], Select[Any]]:
     """STATEMENT_FIELDS of the statements of a page (`page.c.id`), with their speaker, event and
     source, then their terms, the actors they are about, and the statements of other sources
-    that report the same words (JSON lists built by the database)."""
+    that report the same words (JSON lists built by the database): what a statement's document
+    is made of, when it is stored (api.stored_documents)."""
 
     def rows(page: FromClause) -> Select[Any]:
         s = STATEMENTS
@@ -253,7 +259,7 @@ def statement_listing(dialect: str, shape: StatementShape, has_from: bool, has_t
     walks = fact_walks(STATEMENTS, conditions(dialect, shape), has_from, has_to, via(shape))
     other_filters = shape != StatementShape(search=shape.search) or has_from or has_to
     count = search_count(dialect, "statements", shape.search, other_filters)
-    return Listing(walks, statement_rows(dialect), count)
+    return Listing(walks, STORED_ROWS, count)
 
 
 S = STATEMENTS
@@ -289,10 +295,11 @@ async def statement_page(
     )
     result = await fetch_page(reader, listing, page, **params)
     counts = await facet_counts(reader, listing, result, STATEMENT_FACETS, facets, params)
-    return ListAnswer(result, [statement_document(row) for row in result.rows], counts)
+    return ListAnswer(result, [stored_document(row) for row in result.rows], counts)
 
 
-def statement_document(row: Any) -> Document:
+def assembled_document(row: Any) -> Document:
+    """A row of `assembled_rows`, as the statement's document."""
     width = len(documents.STATEMENT_FIELDS)
     terms, about, same_as = (documents.parsed_list(value) for value in row[width : width + 3])
     return documents.statement(row, terms, about, same_as)
@@ -302,7 +309,7 @@ def statement_document(row: Any) -> Document:
 def _one_statement(dialect: str, by_id: bool) -> Select[Any]:
     s = STATEMENTS.c
     found = select(s.id).where(s.id == bindparam("id") if by_id else s.slug == bindparam("slug"))
-    return statement_rows(dialect)(found.subquery("page"))
+    return STORED_ROWS(found.subquery("page"))
 
 
 async def statement_detail(reader: Reader, key: str) -> Document | None:
@@ -310,4 +317,4 @@ async def statement_detail(reader: Reader, key: str) -> Document | None:
     by_id = key.isascii() and key.isdigit() and int(key) < 2**31  # else no id: look up a slug
     params = {"id": int(key)} if by_id else {"slug": key}
     rows = await reader.rows(_one_statement(reader.dialect, by_id), **params)
-    return statement_document(rows[0]) if rows else None
+    return stored_document(rows[0]) if rows else None

@@ -12,7 +12,7 @@ from api.models import Event, Statement, table_of
 from api.paging import Listing, PageRequest, Walk, fetch_page
 from api.queries import events, statements
 from api.queries.actors import actor_ids
-from api.queries.common import DateRange, id_in
+from api.queries.common import DateRange, id_in, stored_document
 from api.queries.dates import date_params, fact_walks
 from api.queries.facets import ListAnswer
 from api.queries.filters import Bound, bind, slugs_to_ids
@@ -77,13 +77,13 @@ def _listing(dialect: str, shape: TimelineShape, has_from: bool, has_to: bool) -
 @cache
 def _events_by_id(dialect: str) -> Select[Any]:
     found = select(EVENTS.c.id).where(id_in(EVENTS.c.id, dialect, "ids"))
-    return events.event_rows(dialect)(found.subquery("page"))
+    return events.STORED_ROWS(found.subquery("page"))
 
 
 @cache
 def _statements_by_id(dialect: str) -> Select[Any]:
     found = select(STATEMENTS.c.id).where(id_in(STATEMENTS.c.id, dialect, "ids"))
-    return statements.statement_rows(dialect)(found.subquery("page"))
+    return statements.STORED_ROWS(found.subquery("page"))
 
 
 async def timeline_page(reader: Reader, filters: TimelineFilters, page: PageRequest) -> ListAnswer:
@@ -111,13 +111,13 @@ async def timeline_page(reader: Reader, filters: TimelineFilters, page: PageRequ
     result = await fetch_page(reader, listing, page, **params)
     keys = [(row[2], row[3]) for row in result.rows]  # (kind, id) of each row: id, date, kind, id
     found: dict[tuple[int, int], Document] = {}
-    for kind, statement, convert, name in (
-        (EVENT, _events_by_id, events.event_document, "event"),
-        (STATEMENT, _statements_by_id, statements.statement_document, "statement"),
+    for kind, statement, name in (
+        (EVENT, _events_by_id, "event"),
+        (STATEMENT, _statements_by_id, "statement"),
     ):
         ids = [row_id for row_kind, row_id in keys if row_kind == kind]
         if ids:
             for row in await reader.rows(statement(reader.dialect), ids=ids):
-                fact = convert(row)
+                fact = stored_document(row)
                 found[(kind, row[0])] = {"type": name, "date": fact["date"], name: fact}
     return ListAnswer(result, [found[key] for key in keys], {})
