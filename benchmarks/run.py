@@ -52,6 +52,7 @@ from mixes import MIX, QUESTIONS, Pool, build_pools, write_mix, zipf_shares
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from api import stored_documents
 from api.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,14 +81,20 @@ CACHE_SECONDS = Settings.model_fields["cache_seconds"].default
 
 
 def corpus_fingerprint() -> dict[str, str]:
-    """What a corpus is made by: the schema's migrations and the generator. A corpus built by
-    other ones (an older schema, another `synth`) is rebuilt."""
+    """What a corpus is made by: the schema's migrations, the generator and the code that
+    assembles the stored documents. A corpus built by other ones (an older schema, another
+    `synth`, documents of another shape) is rebuilt."""
     digest = hashlib.sha256()
     for path in [*sorted((ROOT / "migrations" / "versions").glob("*.py")), ROOT / "api/synth.py"]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     config = Config(toml_file=str(ROOT / "pyproject.toml"))
     head = ScriptDirectory.from_config(config).get_current_head() or ""
-    return {"revision": head, "code": digest.hexdigest()[:16], "seed": str(SEED)}
+    return {
+        "revision": head,
+        "code": digest.hexdigest()[:16],
+        "documents": stored_documents.shape(),
+        "seed": str(SEED),
+    }
 
 
 def synth(size: int, url: str) -> float:

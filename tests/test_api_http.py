@@ -10,10 +10,12 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
+from sqlalchemy import update
 
 from api.database import create_db_engine
 from api.loader import load, seed_files
 from api.main import create_app
+from api.models import StoredDocumentShape, table_of
 from api.query_string import LIST_PARAMETERS, TIDIED_UP_TO
 from api.schema_version import head_revision, upgrade
 from api.settings import PROJECT_ROOT, Settings
@@ -117,6 +119,28 @@ def test_readyz_answers_when_the_schema_is_at_the_latest_migration(client: httpx
     body = client.get("/readyz").json()
     assert body["status"] == "ready"
     assert body["revision"] == head_revision()
+
+
+def test_readyz_answers_503_while_the_stored_documents_are_of_another_shape(
+    database_url: str,
+) -> None:
+    """Documents stored by another version (or a schema migrated without `eventdb migrate`)
+    are not this version's answers: not ready until `eventdb migrate` rewrites them."""
+    engine = create_db_engine(database_url)
+    upgrade(engine)
+    load(engine, seed_files(PROJECT_ROOT / "seed"))
+    with engine.begin() as connection:
+        connection.execute(update(table_of(StoredDocumentShape)).values(shape="an older shape"))
+    with (
+        LiveServer(Settings(database_url=database_url)) as server,
+        httpx.Client(base_url=server.url) as http,
+    ):
+        stale = http.get("/readyz")
+        assert stale.status_code == 503
+        assert "run `eventdb migrate`" in stale.json()["detail"]
+        upgrade(engine)
+        assert http.get("/readyz").status_code == 200
+    engine.dispose()
 
 
 def test_the_docs_page_loads_its_assets_from_the_api_itself(client: httpx.Client) -> None:

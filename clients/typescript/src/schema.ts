@@ -498,7 +498,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: the database answers and its schema is at the latest migration */
+        /** Readiness: the database answers, its schema is at the latest migration and its stored documents are of this version's shape */
         get: operations["readyz"];
         put?: never;
         post?: never;
