@@ -23,11 +23,11 @@ def engine(database_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
-def downgrade_to_base(engine: Engine) -> None:
+def downgrade(engine: Engine, revision: str = "base") -> None:
     config = alembic_config()
     with engine.connect() as connection:
         config.attributes["connection"] = connection
-        command.downgrade(config, "base")
+        command.downgrade(config, revision)
         connection.commit()
 
 
@@ -50,7 +50,7 @@ def test_upgrade_creates_every_table_at_head(engine: Engine) -> None:
 def test_downgrade_to_base_leaves_only_alembic_version(engine: Engine) -> None:
     upgrade(engine)
 
-    downgrade_to_base(engine)
+    downgrade(engine)
 
     assert table_names(engine) == {"alembic_version"}
     with engine.connect() as connection:
@@ -59,7 +59,7 @@ def test_downgrade_to_base_leaves_only_alembic_version(engine: Engine) -> None:
 
 def test_upgrade_after_downgrade_rebuilds_the_schema(engine: Engine) -> None:
     upgrade(engine)
-    downgrade_to_base(engine)
+    downgrade(engine)
 
     upgrade(engine)
 
@@ -90,7 +90,7 @@ def test_upgrade_creates_the_full_text_search_objects(engine: Engine, backend: s
 def test_downgrade_removes_the_full_text_search_objects(engine: Engine, backend: str) -> None:
     upgrade(engine)
 
-    downgrade_to_base(engine)
+    downgrade(engine)
 
     with engine.connect() as connection:
         if backend == "sqlite":

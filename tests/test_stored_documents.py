@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-from alembic import command
 from sqlalchemy import Engine, func, select, update
 
 from api.database import create_db_engine
 from api.loader import load, seed_files
-from api.schema_version import alembic_config, upgrade
+from api.schema_version import upgrade
 from api.settings import PROJECT_ROOT
 from api.stored_documents import DOCUMENTED, SHAPE_TABLE, body, refresh, shape, shape_is_current
+from tests.test_migrations import downgrade
 
 SEED = PROJECT_ROOT / "seed"
 
@@ -103,11 +103,7 @@ def test_documents_of_another_shape_are_rewritten_when_the_database_is_migrated(
 
 
 def test_a_database_migrated_from_before_stored_documents_gets_them(engine: Engine) -> None:
-    config = alembic_config()
-    with engine.connect() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0003")
-        connection.commit()
+    downgrade(engine, "0003")
 
     upgrade(engine)
 
