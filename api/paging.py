@@ -196,7 +196,9 @@ class Listing:
 
     def page_statement(self, reverse: bool, with_cursor: bool) -> Select[Any]:
         """Rows in key order (`reverse`: the opposite order), after the cursor key (:key0…),
-        each ending in its key (`width` columns)."""
+        each ending in the list's total (counted up to COUNT_CUTOFF: the count statement, run
+        once as a subquery) and its key (`width` columns). One statement, not two: on
+        PostgreSQL a statement is a round trip."""
         shape = (reverse, with_cursor)
         if shape not in self._pages:
             self._pages[shape] = self._build_page(reverse, with_cursor)
@@ -214,8 +216,6 @@ class Listing:
             columns = [part for part in walk.key if not isinstance(part, int)]
             statement = statement.order_by(*(c.desc() if reverse else c for c in columns))
             walks.append(statement.limit(limit))
-        if len(walks) == 1 and self.rows is None:
-            return walks[0]
         if len(walks) == 1:
             page = walks[0].subquery("page")
         else:
@@ -232,8 +232,9 @@ class Listing:
             )
         keys = [page.c[f"key{i}"] for i in range(self.width)]
         statement = self.rows(page) if self.rows else select(page.c.id)
+        total = self.count_statement.scalar_subquery().label("total")
         return (
-            statement.add_columns(*keys)
+            statement.add_columns(total, *keys)
             .order_by(*(c.desc() if reverse else c for c in keys))
             .limit(limit)
         )
@@ -276,12 +277,15 @@ async def fetch_page(
     key_params = {f"key{i}": value for i, value in enumerate(cursor.key)} if cursor else {}
     statement = listing.page_statement(descending != backwards, cursor is not None)
     rows = await reader.rows(statement, limit_plus_one=request.limit + 1, **params, **key_params)
-    (counted,) = (await reader.rows(listing.count_statement, **params))[0]
+    width = listing.width
+    if rows:
+        counted = rows[0][-width - 1]
+    else:  # no row to carry the total (past the last item, or nothing matches)
+        (counted,) = (await reader.rows(listing.count_statement, **params))[0]
     more = len(rows) > request.limit
     rows = rows[: request.limit]
     if backwards:
         rows.reverse()
-    width = listing.width
     next_cursor = prev_cursor = None
     if rows and (more if not backwards else True):
         next_cursor = request.cursor_to("next", rows[-1][-width:])

@@ -109,7 +109,7 @@ async def timeline_page(reader: Reader, filters: TimelineFilters, page: PageRequ
         reader.dialect, TimelineShape(**shape), dates.start is not None, dates.end is not None
     )
     result = await fetch_page(reader, listing, page, **params)
-    keys = [(row[2], row[3]) for row in result.rows]  # (kind, id) of each row: id, date, kind, id
+    keys = [(row[-2], row[-1]) for row in result.rows]  # (kind, id): the end of each row's key
     found: dict[tuple[int, int], Document] = {}
     for kind, statement, name in (
         (EVENT, _events_by_id, "event"),
