@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, Table, bindparam, or_, select
+from sqlalchemy import ColumnElement, FromClause, Table, bindparam, literal_column, or_, select
 
 from api.models import SHORT_SPAN, Span
 from api.paging import Walk
@@ -80,15 +80,23 @@ def date_branches(
         return [[dated, *until]]
     start = bindparam("date_from", type_=c.sort_date.type)
     begins_before = sort_date < start
+    # The span is written in the SQL, not bound: PostgreSQL plans a statement once per
+    # connection, and a plan that knew only "some span" walked the date index for the long
+    # facts before a range, reading every fact before it (82 ms at 100k, two speakers and a
+    # day), where the (span, date) index holds the few long ones.
     return [
         [dated, sort_date >= start, *until],
         [
-            c.span == int(Span.short),
+            c.span == literal_column(str(int(Span.short))),
             sort_date >= bindparam("short_from", type_=c.sort_date.type),
             begins_before,
             c.date_end >= start,
         ],
-        [c.span == int(Span.long), begins_before, or_(c.date_end.is_(None), c.date_end >= start)],
+        [
+            c.span == literal_column(str(int(Span.long))),
+            begins_before,
+            or_(c.date_end.is_(None), c.date_end >= start),
+        ],
     ]
 
 
