@@ -27,15 +27,15 @@ def current_revision(connection: Connection) -> str | None:
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the schema to head, and the stored documents to this code's shape; a no-op when
-    both are there already. Concurrent runs queue."""
+    """Bring the schema to head, and the stored documents to this code's shape (every fact with
+    its document); a no-op when both are there already. Concurrent runs queue."""
     config = alembic_config()
     with exclusive_writer(engine), engine.connect() as connection:
         try:
             if current_revision(connection) != head_revision():
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
-            if not stored_documents.shape_is_current(connection):
+            if not stored_documents.complete(connection):
                 stored_documents.refresh(connection)
             connection.commit()
         finally:

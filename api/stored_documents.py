@@ -4,14 +4,16 @@ A statement's document is assembled from eight tables (its speaker, event, sourc
 mentions and the statements that report the same words); an event's, from six. Assembled on
 every request, that was half the time of a page. The data changes only when it is written
 (`eventdb seed`, `synth`), so that is when the documents are assembled, with the same query and
-converter the API used to run per request, and stored beside the facts, in the same transaction:
-a reader's snapshot holds the facts and their documents as one.
+converter the API used to run per request, and stored beside the facts. The seed loader writes
+them in the seed's transaction, so a reader's snapshot holds the facts and their documents as
+one; `synth`, which fills an empty database in bulk, writes them once its facts are in.
 
 `refresh` compares every document with what the data says now and rewrites the ones that differ,
 so a renamed actor rewrites the documents that name them, and nothing else. The documents' shape
 is a fingerprint of the code that assembles them (`shape`): when it is not the stored one,
 `eventdb migrate` (as `seed` and `serve`) compares and rewrites every document, so a change to a
-converter or to an assembling query never leaves documents of the old shape behind.
+converter or to an assembling query never leaves documents of the old shape behind. It also
+writes them when some are missing (`complete`).
 """
 
 import hashlib
@@ -66,16 +68,32 @@ def shape() -> str:
     """A fingerprint of what makes a document: the SQL that assembles it on both databases, and
     the code that converts its rows (api.documents)."""
     digest = hashlib.sha256(inspect.getsource(documents_module).encode())
+    digest.update(inspect.getsource(body).encode())
     for documented in DOCUMENTED:
         page = select(documented.facts.c.id).subquery("page")
         for dialect in ("sqlite", "postgresql"):
-            digest.update(compiled(documented.assembled_rows(dialect)(page), dialect).sql.encode())
+            statement = compiled(documented.assembled_rows(dialect)(page), dialect)
+            digest.update(statement.sql.encode())
+            digest.update(repr(sorted(statement.constants.items())).encode())  # bound words
         digest.update(inspect.getsource(documented.assembled_document).encode())
     return digest.hexdigest()[:16]
 
 
 def shape_is_current(connection: Connection) -> bool:
     return connection.scalar(select(SHAPE_TABLE.c.shape)) == shape()
+
+
+def complete(connection: Connection) -> bool:
+    """Is every fact's document there, in this code's shape? A page joins its facts to their
+    documents: a fact without one would be left out of every list. (Only an interrupted
+    `synth`, or a hand-made change, leaves one out.)"""
+    if not shape_is_current(connection):
+        return False
+    return all(
+        connection.scalar(select(func.count()).select_from(d.facts))
+        == connection.scalar(select(func.count()).select_from(d.documents))
+        for d in DOCUMENTED
+    )
 
 
 def refresh(connection: Connection) -> int:

@@ -163,6 +163,35 @@ def test_reseeding_one_file_leaves_the_other_s_rows_alone(engine: Engine, tmp_pa
     assert old == new  # the article's statements, untouched
 
 
+def test_a_statement_taken_out_of_one_source_leaves_the_other_s_documents(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """The wire's corroborating quote is removed: it is gone, and the article's statement no
+    longer names it in `same_as`, though only the wire's file was reseeded (stored documents,
+    api/stored_documents.py)."""
+    folder = tmp_path / "second-source"
+    shutil.copytree(WIRE.parent, folder)
+    changed = folder / WIRE.name
+    document = yaml.safe_load(changed.read_text(encoding="utf-8"))
+    document["statements"] = [
+        s for s in document["statements"] if s["slug"] != "test-wire-blinken-press-hamas"
+    ]
+    changed.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), "utf-8")
+
+    load(engine, [SEED / "actors.yaml", changed])
+
+    url = engine.url.render_as_string(hide_password=False)
+    with (
+        LiveServer(Settings(database_url=url, cache_seconds=0)) as server,
+        httpx.Client(base_url=server.url, timeout=10) as http,
+    ):
+        assert http.get("/statements/test-wire-blinken-press-hamas").status_code == 404
+        article = http.get("/statements/blinken-press-hamas-to-say-yes").json()
+        assert article["same_as"] == []
+        said = items(http, "/statements", speaker="blinken")
+        assert "test-wire-blinken-press-hamas" not in {s["slug"] for s in said}
+
+
 def test_same_as_must_name_a_statement_of_another_source(engine: Engine, tmp_path: Path) -> None:
     folder = tmp_path / "second-source"
     shutil.copytree(WIRE.parent, folder)

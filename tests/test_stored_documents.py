@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, delete, func, select, update
 
 from api.database import create_db_engine
 from api.loader import load, seed_files
@@ -112,3 +112,23 @@ def test_a_database_migrated_from_before_stored_documents_gets_them(engine: Engi
         statements = connection.scalar(select(func.count()).select_from(DOCUMENTED[0].facts))
     assert len([key for key in documents if key[0] == "statements"]) == statements
     assert documents == assembled(engine)
+
+
+def test_a_missing_document_is_written_again_when_the_database_is_migrated(
+    engine: Engine,
+) -> None:
+    """An interrupted `synth` (or a hand-made change) can leave a fact without its document,
+    which every list would leave out."""
+    documented = DOCUMENTED[1]
+    with engine.begin() as connection:
+        first = select(func.min(documented.documents.c.id)).scalar_subquery()
+        assert (
+            connection.execute(
+                delete(documented.documents).where(documented.documents.c.id == first)
+            ).rowcount
+            == 1
+        )
+
+    upgrade(engine)
+
+    assert stored(engine) == assembled(engine)
