@@ -14,8 +14,8 @@ import asyncio
 import cProfile
 import pstats
 import time
-from collections.abc import MutableMapping
-from typing import Any
+
+from in_process import get
 
 from api.main import create_app
 from api.settings import Settings
@@ -29,34 +29,9 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
     app = create_app(Settings(database_url=args.database_url, cache_seconds=0))
-    path, _, query = args.path.partition("?")
-    scope: dict[str, Any] = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "root_path": "",
-        "query_string": query.encode(),
-        "headers": [(b"host", b"127.0.0.1:8000")],
-        "client": ("127.0.0.1", 1),
-        "server": ("127.0.0.1", 8000),
-    }
 
     async def request() -> int:
-        statuses: list[int] = []
-
-        async def receive() -> dict[str, Any]:
-            return {"type": "http.request", "body": b"", "more_body": False}
-
-        async def send(message: MutableMapping[str, Any]) -> None:
-            if message["type"] == "http.response.start":
-                statuses.append(message["status"])
-
-        await app(dict(scope), receive, send)
-        return statuses[0]
+        return (await get(app, args.path)).status
 
     async def run() -> None:
         status = await request()

@@ -20,10 +20,9 @@ import gc
 import pstats
 import re
 import time
-from collections.abc import MutableMapping
 from pathlib import Path
-from typing import Any
 
+from in_process import get
 from mixes import build_pools
 from sqlalchemy.engine import make_url
 
@@ -45,54 +44,24 @@ def main() -> None:
     gc.collect()
     gc.freeze()  # as a served worker does (api.main)
 
-    async def request(target: str) -> tuple[int, int]:
-        path, _, query = target.partition("?")
-        scope: dict[str, Any] = {
-            "type": "http",
-            "asgi": {"version": "3.0"},
-            "http_version": "1.1",
-            "method": "GET",
-            "scheme": "http",
-            "path": path,
-            "raw_path": path.encode(),
-            "root_path": "",
-            "query_string": query.encode(),
-            "headers": [(b"host", b"127.0.0.1:8000")],
-            "client": ("127.0.0.1", 1),
-            "server": ("127.0.0.1", 8000),
-        }
-        answer = {"status": 0, "bytes": 0}
-
-        async def receive() -> dict[str, Any]:
-            return {"type": "http.request", "body": b"", "more_body": False}
-
-        async def send(message: MutableMapping[str, Any]) -> None:
-            if message["type"] == "http.response.start":
-                answer["status"] = message["status"]
-            else:
-                answer["bytes"] += len(message.get("body", b""))
-
-        await app(scope, receive, send)
-        return answer["status"], answer["bytes"]
-
     async def run() -> None:
         for pool in pools:
             if args.question and args.question not in pool.question:
                 continue
             urls = pool.ours[: args.urls]
             for url in urls[:5]:  # the statements of each shape, compiled and prepared
-                await request(url)
+                await get(app, url)
             profile = cProfile.Profile() if args.profile else None
             times, sizes = [], []
             if profile:
                 profile.enable()
             for url in urls:
                 started = time.perf_counter()
-                status, size = await request(url)
+                answer = await get(app, url)
                 times.append((time.perf_counter() - started) * 1000)
-                sizes.append(size)
-                if status != 200:
-                    print(f"  {url} answered {status}")
+                sizes.append(answer.bytes)
+                if answer.status != 200:
+                    print(f"  {url} answered {answer.status}")
             if profile:
                 profile.disable()
             times.sort()

@@ -64,15 +64,24 @@ def corpus(
     next(urls, None)
 
 
-def hot_queries(url: str) -> dict[str, str]:
+def busiest_speakers(url: str, count: int) -> list[str]:
     engine = create_db_engine(url)
     with engine.connect() as connection:
-        speaker = connection.scalar(
+        found = connection.scalars(
             text(
-                "SELECT a.slug FROM actors a WHERE a.id = (SELECT speaker_id FROM statements "
-                "GROUP BY speaker_id ORDER BY count(*) DESC LIMIT 1)"
-            )
-        )
+                "SELECT a.slug FROM statements s JOIN actors a ON a.id = s.speaker_id "
+                "GROUP BY a.slug ORDER BY count(*) DESC, a.slug LIMIT :count"
+            ),
+            {"count": count},
+        ).all()
+    engine.dispose()
+    return list(found)
+
+
+def hot_queries(url: str) -> dict[str, str]:
+    engine = create_db_engine(url)
+    [speaker] = busiest_speakers(url, 1)
+    with engine.connect() as connection:
         term, stance = connection.execute(
             text(
                 "SELECT t.slug, p.stance FROM positions p JOIN terms t ON t.id = p.term_id "
@@ -320,20 +329,6 @@ def test_a_search_of_rare_words_reads_its_rows_not_the_whole_date_index(
         plan = explained(url, sql, params)
         assert removed_by_filter(plan) < STATEMENTS / 10, plan
         assert not re.search(r"SCAN statements USING (COVERING )?INDEX ix_statements_sort", plan)
-
-
-def busiest_speakers(url: str, count: int) -> list[str]:
-    engine = create_db_engine(url)
-    with engine.connect() as connection:
-        found = connection.scalars(
-            text(
-                "SELECT a.slug FROM statements s JOIN actors a ON a.id = s.speaker_id "
-                "GROUP BY a.slug ORDER BY count(*) DESC, a.slug LIMIT :count"
-            ),
-            {"count": count},
-        ).all()
-    engine.dispose()
-    return list(found)
 
 
 @pytest.mark.parametrize("speakers", [1, 2])
