@@ -253,11 +253,11 @@ def assembled_document(row: Any) -> Document:
 
 
 @cache
-def _one_event(dialect: str) -> Select[Any]:
+def _one_event() -> Select[Any]:
     found = select(EVENTS.c.id).where(EVENTS.c.slug == bindparam("slug"))
     return STORED_ROWS(found.subquery("page"))
 
 
 async def event_detail(reader: Reader, slug: str) -> Document | None:
-    rows = await reader.rows(_one_event(reader.dialect), slug=slug)
+    rows = await reader.rows(_one_event(), slug=slug)
     return stored_document(rows[0]) if rows else None

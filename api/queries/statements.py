@@ -306,7 +306,7 @@ def assembled_document(row: Any) -> Document:
 
 
 @cache
-def _one_statement(dialect: str, by_id: bool) -> Select[Any]:
+def _one_statement(by_id: bool) -> Select[Any]:
     s = STATEMENTS.c
     found = select(s.id).where(s.id == bindparam("id") if by_id else s.slug == bindparam("slug"))
     return STORED_ROWS(found.subquery("page"))
@@ -316,5 +316,5 @@ async def statement_detail(reader: Reader, key: str) -> Document | None:
     """A statement by id, or by slug."""
     by_id = key.isascii() and key.isdigit() and int(key) < 2**31  # else no id: look up a slug
     params = {"id": int(key)} if by_id else {"slug": key}
-    rows = await reader.rows(_one_statement(reader.dialect, by_id), **params)
+    rows = await reader.rows(_one_statement(by_id), **params)
     return stored_document(rows[0]) if rows else None
