@@ -8,6 +8,7 @@ same answer sent gzipped is another series of bytes with the same meaning.
 import csv
 import hashlib
 import io
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
@@ -15,6 +16,7 @@ from fastapi import Request, Response
 
 from api.documents import Document
 from api.paging import PageRequest, PageResult
+from api.queries.common import Item, StoredDocument, nested_list
 
 CACHE_CONTROL = "public, max-age=60"
 # Characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
@@ -52,7 +54,7 @@ def page_response(
     request: Request,
     page: PageRequest,
     result: PageResult,
-    items: list[Document],
+    items: Sequence[Item],
     facets: dict[str, Any] | None = None,
 ) -> Response:
     links, headers = _links(request, result)
@@ -64,9 +66,15 @@ def page_response(
         "prev_cursor": result.prev_cursor,
         **links,
         **({"facets": facets} if facets is not None else {}),  # lists that take `facets=`
-        "items": items,
+        "items": _items(items),
     }
     return _respond(request, _json(body), "application/json", headers)
+
+
+def _items(items: Sequence[Item]) -> Sequence[Item] | orjson.Fragment:
+    """A page's items as they are written: stored ones copied, not parsed (StoredDocument)."""
+    stored = [item for item in items if isinstance(item, StoredDocument)]
+    return nested_list(stored, 1) if len(stored) == len(items) else items
 
 
 def csv_response(request: Request, result: PageResult, items: list[Document]) -> Response:
@@ -75,9 +83,12 @@ def csv_response(request: Request, result: PageResult, items: list[Document]) ->
 
 
 def document_response(
-    request: Request, document: Document, cache_control: str = CACHE_CONTROL
+    request: Request, document: Document | StoredDocument, cache_control: str = CACHE_CONTROL
 ) -> Response:
-    return _respond(request, _json(document), "application/json", cache_control=cache_control)
+    body = (
+        document.json.encode() + b"\n" if isinstance(document, StoredDocument) else _json(document)
+    )
+    return _respond(request, body, "application/json", cache_control=cache_control)
 
 
 def _json(document: Any) -> bytes:

@@ -4,11 +4,12 @@ queries, cursors, date branches' parameters, and CSV cells."""
 from datetime import date
 from typing import Any
 
+import orjson
 import pytest
 
 from api.errors import InvalidCursor, InvalidParameter
 from api.paging import PageRequest, decode_cursor, filters_fingerprint
-from api.queries.common import DateRange
+from api.queries.common import DateRange, StoredDocument, nested_list
 from api.queries.dates import date_params
 from api.query_string import normalize
 from api.responses import etag_matches, flatten, neutralize
@@ -322,3 +323,35 @@ def test_an_etag_matches_if_none_match_by_weak_comparison(
     if_none_match: str, matches: bool
 ) -> None:
     assert etag_matches('W/"abc"', if_none_match) is matches
+
+
+NESTED_CASES: list[Any] = [
+    {},
+    {"id": 1, "text": "“Yes”, she said.\nThen: é", "terms": [], "date": {"start": "2024-06-10"}},
+    {"participants": [{"actor": {"slug": "a"}, "role": "host"}], "about": [[1, [2]], None]},
+]
+
+
+@pytest.mark.parametrize("depth", [0, 1, 2, 3])
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_stored_documents_copied_into_an_answer_are_written_as_if_parsed(
+    depth: int, count: int
+) -> None:
+    """A page copies its stored documents as text (StoredDocument): the bytes must be those of
+    the same documents parsed and written again, at any depth, one or many, or none."""
+    documents = NESTED_CASES[:count]
+
+    def at_depth(value: Any) -> Any:
+        for _ in range(depth):
+            value = {"items": value}
+        return value
+
+    expected = orjson.dumps(at_depth(documents), option=orjson.OPT_INDENT_2)
+    stored = [StoredDocument.of(document) for document in documents]
+    assert orjson.dumps(at_depth(nested_list(stored, depth)), option=orjson.OPT_INDENT_2) == (
+        expected
+    )
+    for document, one in zip(documents, stored, strict=True):
+        alone = orjson.dumps(at_depth(document), option=orjson.OPT_INDENT_2)
+        assert orjson.dumps(at_depth(one.nested(depth)), option=orjson.OPT_INDENT_2) == alone
+        assert one.document() == document

@@ -287,6 +287,15 @@ def test_a_very_long_path_slug_answers_4xx(client: httpx.Client, path: str) -> N
     assert_problem(client.get(path + "a" * 10_000), 404, 422)
 
 
+def test_a_url_longer_than_64_kb_is_refused_by_the_http_server(client: httpx.Client) -> None:
+    """The one error that is not problem+json (the README says so): the server's parser reads
+    a request target of at most 65,535 bytes."""
+    longest = "/statements?q=" + "a" * (2**16 - 1 - len("/statements?q="))
+    assert_problem(client.get(longest), 422)  # the app's own answer: q is too long
+    refused = client.get(longest + "a")
+    assert (refused.status_code, refused.text) == (400, "Invalid HTTP request received.")
+
+
 @pytest.mark.parametrize(("path", "parameter"), TEXT_PARAMETERS)
 def test_a_nul_byte_in_a_value_answers_422_naming_the_parameter(
     client: httpx.Client, path: str, parameter: str

@@ -15,6 +15,7 @@ longer run, e.g. before a release:
 import os
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import schemathesis
@@ -25,6 +26,9 @@ from api.main import create_app
 from api.settings import Settings
 
 PROBLEM = "application/problem+json"
+# The longest request target uvicorn's parser (httptools) reads: 64 KB. The fuzzer's long lists
+# of values sometimes make a longer one.
+LONGEST_URL = 2**16 - 1
 EXAMPLES = int(os.environ.get("EVENTDB_FUZZ_EXAMPLES", "25"))
 
 CONFIG: dict[str, Any] = {
@@ -79,6 +83,10 @@ def test_the_fuzzed_schema_is_the_one_the_api_serves(client: httpx.Client) -> No
 def test_every_operation_answers_as_its_schema_says_and_never_5xx(
     case: Case[Any], client: httpx.Client
 ) -> None:
-    case.call_and_validate(
-        base_url=str(client.base_url), additional_checks=[errors_are_problem_json]
-    )
+    response = case.call(base_url=str(client.base_url))
+    url = urlsplit(str(response.request.url))
+    if len(f"{url.path}?{url.query}") > LONGEST_URL:
+        # Refused by the HTTP server's parser before the app sees it, as a proxy would (414).
+        assert (response.status_code, response.text) == (400, "Invalid HTTP request received.")
+        return
+    case.validate_response(response, additional_checks=[errors_are_problem_json])

@@ -63,7 +63,7 @@ async def section(
     return Section(
         title=title,
         card=card,
-        answer=answer,
+        answer=answer._replace(items=answer.documents()),  # for the templates
         page_url=with_query(f"{PAGES}{api_path}", query),
         call=ApiCall(api_path, (*query, ("limit", str(SECTION_LIMIT))), title),
         empty=empty,
@@ -177,7 +177,7 @@ async def read_event(reader: Reader, slug: str) -> tuple[Document, list[Section]
         card="statement_card",
         empty="No statement is recorded as made at this event.",
     )
-    return event, [said]
+    return event.document(), [said]
 
 
 @router.get("/read/events/{slug}")

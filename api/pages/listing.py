@@ -288,7 +288,7 @@ def add_list_page(router: APIRouter, spec: ListSpec, filters: Callable[..., Any]
             "list.html",
             api=[ApiCall(spec.api_path, api_query)],
             spec=spec,
-            items=[(spec.key(item), item) for item in answer.items],
+            items=[(spec.key(item), item) for item in answer.documents()],
             result=answer.result,
             facets=facet_lists,
             links=page_links(path, query, answer.result),

@@ -56,7 +56,7 @@ async def every_item(
     for _ in range(MAX_PAGES):
         page = page_request(api_path, query, sort=sort, cursor=cursor)
         answer = await read(reader, filters, page, ())
-        items += answer.items
+        items += answer.documents()
         cursor = answer.result.next_cursor
         if cursor is None:
             break

@@ -161,13 +161,13 @@ async def read_facts(reader: Reader, question: TimelineQuery) -> tuple[ListAnswe
     if q.api_path == "/timeline":
         filters = TimelineFilters(q.actor, q.about, q.dates, q.precision, q.source)
         answer = await timeline_page(reader, filters, page)
-        return answer, answer.items
+        return answer, answer.documents()
     if q.api_path == "/statements":
         statements = StatementFilters(
             speaker=q.actor, about=q.about, dates=q.dates, precision=q.precision, source=q.source
         )
         answer = await statement_page(reader, statements, page)
-        return answer, [{"type": "statement", "statement": s} for s in answer.items]
+        return answer, [{"type": "statement", "statement": s} for s in answer.documents()]
     kinds = () if "event" in q.kind else q.kind
     events = EventFilters(
         kind=kinds,
@@ -178,7 +178,7 @@ async def read_facts(reader: Reader, question: TimelineQuery) -> tuple[ListAnswe
         source=q.source,
     )
     answer = await event_page(reader, events, page)
-    return answer, [{"type": "event", "event": e} for e in answer.items]
+    return answer, [{"type": "event", "event": e} for e in answer.documents()]
 
 
 def fact_of(item: Document, rows: str) -> Fact:

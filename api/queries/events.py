@@ -15,6 +15,7 @@ from api.paging import Listing, PageRequest, fetch_page
 from api.queries.actors import actor_ids
 from api.queries.common import (
     DateRange,
+    StoredDocument,
     actor_ref_json,
     date_columns,
     evidence_columns,
@@ -258,6 +259,6 @@ def _one_event() -> Select[Any]:
     return STORED_ROWS(found.subquery("page"))
 
 
-async def event_detail(reader: Reader, slug: str) -> Document | None:
+async def event_detail(reader: Reader, slug: str) -> StoredDocument | None:
     rows = await reader.rows(_one_event(), slug=slug)
     return stored_document(rows[0]) if rows else None

@@ -18,14 +18,19 @@ from api.database import Reader
 from api.documents import Document
 from api.models import Actor, table_of
 from api.paging import COUNT_CUTOFF, Listing, PageRequest, PageResult
+from api.queries.common import Item, parsed
 
 
 class ListAnswer(NamedTuple):
     """A page of a list: its rows, their documents, and the facets asked for."""
 
     result: PageResult
-    items: list[Document]
+    items: Sequence[Item]
     facets: dict[str, Document]
+
+    def documents(self) -> list[Document]:
+        """The items as documents (the stored ones parsed), for CSV and the reading room."""
+        return parsed(self.items)
 
 
 # A list's read: its filters and page (and the facets asked for) into a ListAnswer.

@@ -25,6 +25,7 @@ from api.paging import Listing, PageRequest, fetch_page
 from api.queries.actors import actor_ids
 from api.queries.common import (
     DateRange,
+    StoredDocument,
     actor_ref_columns,
     actor_ref_json,
     date_columns,
@@ -312,7 +313,7 @@ def _one_statement(by_id: bool) -> Select[Any]:
     return STORED_ROWS(found.subquery("page"))
 
 
-async def statement_detail(reader: Reader, key: str) -> Document | None:
+async def statement_detail(reader: Reader, key: str) -> StoredDocument | None:
     """A statement by id, or by slug."""
     by_id = key.isascii() and key.isdigit() and int(key) < 2**31  # else no id: look up a slug
     params = {"id": int(key)} if by_id else {"slug": key}

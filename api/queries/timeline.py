@@ -4,15 +4,15 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, Table, select
 
+from api import documents
 from api.database import Reader
-from api.documents import Document
-from api.models import Event, Statement, table_of
+from api.models import Event, EventDocument, Statement, StatementDocument, table_of
 from api.paging import Listing, PageRequest, Walk, fetch_page
 from api.queries import events, statements
 from api.queries.actors import actor_ids
-from api.queries.common import DateRange, id_in, stored_document
+from api.queries.common import DateRange, StoredDocument, date_columns, id_in, stored_document
 from api.queries.dates import date_params, fact_walks
 from api.queries.facets import ListAnswer
 from api.queries.filters import Bound, bind, slugs_to_ids
@@ -20,6 +20,8 @@ from api.queries.filters import Bound, bind, slugs_to_ids
 EVENT, STATEMENT = 0, 1  # on the same day, events come before what was said about them
 EVENTS = table_of(Event)
 STATEMENTS = table_of(Statement)
+EVENT_DOCUMENTS = table_of(EventDocument)
+STATEMENT_DOCUMENTS = table_of(StatementDocument)
 
 
 @dataclass(frozen=True)
@@ -75,15 +77,13 @@ def _listing(dialect: str, shape: TimelineShape, has_from: bool, has_to: bool) -
 
 
 @cache
-def _events_by_id(dialect: str) -> Select[Any]:
-    found = select(EVENTS.c.id).where(id_in(EVENTS.c.id, dialect, "ids"))
-    return events.STORED_ROWS(found.subquery("page"))
-
-
-@cache
-def _statements_by_id(dialect: str) -> Select[Any]:
-    found = select(STATEMENTS.c.id).where(id_in(STATEMENTS.c.id, dialect, "ids"))
-    return statements.STORED_ROWS(found.subquery("page"))
+def _by_id(dialect: str, facts: Table, stored: Table) -> Select[Any]:
+    """The facts of one kind whose ids are `ids`: each one's stored document, and its date."""
+    return (
+        select(facts.c.id, stored.c.body, *date_columns(facts))
+        .join(stored, stored.c.id == facts.c.id)
+        .where(id_in(facts.c.id, dialect, "ids"))
+    )
 
 
 async def timeline_page(reader: Reader, filters: TimelineFilters, page: PageRequest) -> ListAnswer:
@@ -110,14 +110,15 @@ async def timeline_page(reader: Reader, filters: TimelineFilters, page: PageRequ
     )
     result = await fetch_page(reader, listing, page, **params)
     keys = [(row[-2], row[-1]) for row in result.rows]  # (kind, id): the end of each row's key
-    found: dict[tuple[int, int], Document] = {}
-    for kind, statement, name in (
-        (EVENT, _events_by_id, "event"),
-        (STATEMENT, _statements_by_id, "statement"),
+    found: dict[tuple[int, int], StoredDocument] = {}
+    for kind, facts, stored, name in (
+        (EVENT, EVENTS, EVENT_DOCUMENTS, "event"),
+        (STATEMENT, STATEMENTS, STATEMENT_DOCUMENTS, "statement"),
     ):
         ids = [row_id for row_kind, row_id in keys if row_kind == kind]
         if ids:
-            for row in await reader.rows(statement(reader.dialect), ids=ids):
-                fact = stored_document(row)
-                found[(kind, row[0])] = {"type": name, "date": fact["date"], name: fact}
+            for row in await reader.rows(_by_id(reader.dialect, facts, stored), ids=ids):
+                fact = stored_document(row).nested(1)
+                item = {"type": name, "date": documents.date(row, 2), name: fact}
+                found[(kind, row[0])] = StoredDocument.of(item)
     return ListAnswer(result, [found[key] for key in keys], {})

@@ -85,7 +85,7 @@ def add_list_endpoints(
 
     async def csv_page(request: Request, db: DatabaseDep, found: Filters, page: Paging) -> Response:
         answer = await db.read(lambda reader: read(reader, found, page, ()))
-        return csv_response(request, answer.result, answer.items)
+        return csv_response(request, answer.result, answer.documents())
 
     async def json_page(
         request: Request, db: DatabaseDep, found: Filters, page: Paging
