@@ -33,6 +33,7 @@ from api.models import (
     Position,
     Proposal,
     SearchCompound,
+    SearchWord,
     Source,
     Statement,
     Term,
@@ -40,6 +41,7 @@ from api.models import (
     statement_terms,
     table_of,
 )
+from api.search import SEARCHED, indexed_words
 from api.seedfile import (
     DateSpec,
     EvidenceSpec,
@@ -302,7 +304,7 @@ class _SourceBuilder:
         seen.add(key)
 
     def mentions(
-        self, about: list[MentionSpec], fact: str, slug: str, sort_date: Any, where: str
+        self, about: list[MentionSpec], fact: str, slug: str, dated: dict[str, Any], where: str
     ) -> list[str]:
         """The rows of `about`, and the names of the actors it mentions (for search)."""
         names: list[str] = []
@@ -316,7 +318,8 @@ class _SourceBuilder:
                     "statement": slug if fact == "statement" else None,
                     "event": slug if fact == "event" else None,
                     "role": str(mention.role),
-                    "sort_date": sort_date,
+                    "sort_date": dated["sort_date"],
+                    "span": dated["span"],
                     **self.evidence(mention.evidence, here),
                 },
             )
@@ -392,6 +395,7 @@ class _SourceBuilder:
                         "actor": self.actor(part.actor, f"{here}.actor"),
                         "role": str(part.role),
                         "sort_date": dated["sort_date"],
+                        "span": dated["span"],
                         **self.evidence(part.evidence, here),
                     },
                 )
@@ -402,7 +406,7 @@ class _SourceBuilder:
                     "an actor is listed twice in one role",
                 )
                 searched += names_of(part.actor)
-            searched += self.mentions(e.about, "event", e.slug, dated["sort_date"], where)
+            searched += self.mentions(e.about, "event", e.slug, dated, where)
             self.search_words += [s for s in searched if s]
             self.add(
                 "events",
@@ -498,7 +502,7 @@ class _SourceBuilder:
                 s.setting,
                 s.cue,
                 evidence["sentence_text"],
-                *self.mentions(s.about, "statement", s.slug, dated["sort_date"], where),
+                *self.mentions(s.about, "statement", s.slug, dated, where),
             ]
             event = next((e for e in spec.events if e.slug == s.event), None)
             if event is not None:
@@ -692,6 +696,15 @@ def _write(connection: Connection, checked: Checked, reset: bool) -> list[SeedRe
     _refuse_unknown_same_as(connection, changed)
     _sync_names(connection, checked)
     _add_compounds(connection, [w for _, _, words_ in changed for w in words_])
+    _add_search_words(
+        connection,
+        [
+            row["search_text"]
+            for _, rows, _ in changed
+            for name in SEARCHED
+            for row in rows.get(name, [])
+        ],
+    )
     if reset or changed or actor_plan.changed:
         stored_documents.refresh(connection)
 
@@ -843,6 +856,16 @@ def _sync_names(connection: Connection, checked: Checked) -> None:
     found = plan(connection, table_of(ActorName), ("key", "actor_id"), wanted, None)
     apply_deletes(connection, [found])
     apply_writes(connection, [found])
+
+
+def _add_search_words(connection: Connection, search_texts: list[str]) -> None:
+    """The words of the loaded search texts (api.models.SearchWord); never removed."""
+    found = indexed_words(search_texts)
+    table = table_of(SearchWord)
+    known = set(connection.scalars(select(table.c.word).where(table.c.word.in_(list(found)))))
+    new = [{"word": word} for word in sorted(found - known)]
+    if new:
+        connection.execute(table.insert(), new)
 
 
 def _add_compounds(connection: Connection, texts: list[str]) -> None:

@@ -70,6 +70,10 @@ def vocabulary(enum: type[StrEnum], name: str) -> Enum:
     )
 
 
+# The longest word kept whole in search_words.
+SEARCH_WORD_LENGTH = 300
+
+
 def Key(length: int) -> String:
     """A slug or a folded name: compared and sorted byte by byte on both databases."""
     return String(length).with_variant(String(length, collation="C"), "postgresql")
@@ -271,13 +275,17 @@ class Participant(Evidenced, Base):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id"))
     role: Mapped[ParticipantRole] = mapped_column(vocabulary(ParticipantRole, "role"))
-    # The event's sort_date: an actor's events walk this index in list order (api.queries).
+    # The event's sort_date and span: an actor's events walk these indexes in list order, and
+    # over a date range read only the short events near it and the few long ones before it
+    # (api.queries.dates), not every event the actor took part in before it.
     sort_date: Mapped[date] = mapped_column(Date)
+    span: Mapped[int] = mapped_column(SmallInteger)
 
     __table_args__ = (
         evidence_span_check(),
         UniqueConstraint("event_id", "actor_id", "role", name="uq_participants_event_actor_role"),
         Index("ix_participants_actor_sort", "actor_id", "sort_date", "event_id"),
+        Index("ix_participants_actor_span_sort", "actor_id", "span", "sort_date", "event_id"),
     )
 
 
@@ -378,15 +386,18 @@ class Mention(Evidenced, Base):
         ForeignKey("events.id", ondelete="CASCADE"), index=True
     )
     role: Mapped[MentionRole] = mapped_column(vocabulary(MentionRole, "mention_role"))
-    # The sort_date of its statement or event: what is said about an actor, and the events
-    # about them, walk these indexes in list order (api.queries).
+    # The sort_date and span of its statement or event: what is said about an actor, and the
+    # events about them, walk these indexes in list order (api.queries.dates, as participants).
     sort_date: Mapped[date] = mapped_column(Date)
+    span: Mapped[int] = mapped_column(SmallInteger)
 
     __table_args__ = (
         evidence_span_check(),
         CheckConstraint("(statement_id IS NULL) <> (event_id IS NULL)", name="one_fact"),
         Index("ix_mentions_actor_statements", "actor_id", "sort_date", "statement_id"),
         Index("ix_mentions_actor_events", "actor_id", "sort_date", "event_id"),
+        Index("ix_mentions_actor_span_statements", "actor_id", "span", "sort_date", "statement_id"),
+        Index("ix_mentions_actor_span_events", "actor_id", "span", "sort_date", "event_id"),
     )
 
 
@@ -421,6 +432,18 @@ class SearchCompound(Base):
 
     joined: Mapped[str] = mapped_column(Key(300), primary_key=True)
     parts: Mapped[str] = mapped_column(String(300))
+
+
+class SearchWord(Base):
+    """Every word of the data's search texts, as full-text search indexes it (api.search): a word
+    of a query that begins no other word is asked for as itself, which SQLite's full-text index
+    answers row by row, where a prefix no index keeps merged builds the set of every match on
+    each request. Never removed: a word no text holds any more only keeps a query a prefix.
+    A word longer than SEARCH_WORD_LENGTH is kept as its beginning."""
+
+    __tablename__ = "search_words"
+
+    word: Mapped[str] = mapped_column(Key(SEARCH_WORD_LENGTH), primary_key=True)
 
 
 class StatementDocument(Base):

@@ -17,7 +17,8 @@ inside a phrase each word keeps its place (`"ceasefire deal"` finds "cease-fire 
 import itertools
 import math
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, Literal
 
@@ -35,9 +36,9 @@ from sqlalchemy import (
 
 from api.database import SEARCH_PARAMETER, Reader
 from api.errors import InvalidParameter
-from api.models import SearchCompound, table_of
+from api.models import SEARCH_WORD_LENGTH, SearchCompound, SearchWord, table_of
 from api.paging import COUNT_LIMIT
-from api.queries.common import values_of
+from api.queries.common import LAST, values_of
 from api.text import token, words
 
 _PHRASE = re.compile(r"[\"“”](.*?)(?:[\"“”]|$)")
@@ -62,6 +63,9 @@ INDEXED_PREFIXES = frozenset({2, 3, 4})
 PROBE_FACTOR = 140
 # The parameter of how many rows a search matches (SearchPlan.matches).
 MATCHES_PARAMETER = "q_matches"
+
+# The tables whose search_text full-text search indexes.
+SEARCHED = ("statements", "events")
 
 # One place of a phrase: its spellings, each a run of tokens ("cease-fire": cease fire | ceasefire).
 Place = tuple[tuple[str, ...], ...]
@@ -99,6 +103,8 @@ class Clause:
 @dataclass(frozen=True)
 class SearchQuery:
     clauses: tuple[Clause, ...]
+    # Words of the query that begin no other word of the data (`expand`).
+    whole: frozenset[str] = frozenset()
 
     @classmethod
     def parse(cls, raw: str, parameter: str = "q") -> "SearchQuery":
@@ -115,13 +121,27 @@ class SearchQuery:
             )
         return cls(found)
 
+    def phrases(self, clause: Clause) -> list[Phrase]:
+        """A clause's phrases. A last word that begins no other word of the data is asked for
+        as itself: the same rows, and FTS5 can tell whether one row holds it without merging
+        the lists of every word it begins (building the set of 66,213 matches of `babamolo`
+        took 12 ms at 100k statements; asked row by row, 3.7 ms)."""
+        return [
+            Phrase(p.tokens, False) if p.prefix and p.tokens[-1] in self.whole else p
+            for p in clause.phrases()
+        ]
+
+    def prefix_words(self) -> list[str]:
+        """The words asked for as the beginning of words."""
+        return [p.tokens[-1] for clause in self.clauses for p in self.phrases(clause) if p.prefix]
+
     def asked_row_by_row(self) -> bool:
         """Can FTS5 tell whether one row matches without merging the lists of every word that
         begins with one of its prefixes? Yes for whole words and for indexed prefixes."""
         return all(
             not phrase.prefix or len(phrase.tokens[-1]) in INDEXED_PREFIXES
             for clause in self.clauses
-            for phrase in clause.phrases()
+            for phrase in self.phrases(clause)
         )
 
     def plain_tokens(self) -> list[str]:
@@ -132,6 +152,11 @@ class SearchQuery:
             for place in clause.places
             if len(place) == 1 and len(place[0]) == 1
         ]
+
+
+def indexed_words(search_texts: Iterable[str]) -> set[str]:
+    """The words full-text search indexes for these search texts, as search_words keeps them."""
+    return {word[:SEARCH_WORD_LENGTH] for text_ in search_texts for word in text_.split()}
 
 
 def _clause(text_: str, prefix: bool) -> Clause:
@@ -162,9 +187,34 @@ def _compounds_statement(dialect: str) -> Select[Any]:
     )
 
 
+@cache
+def _whole_words_statement(dialect: str) -> Select[Any]:
+    """Of the words asked (:prefixes), those that are words of the data and begin no other."""
+    word = values_of(dialect, "prefixes", "text")
+    known = table_of(SearchWord).c.word
+    return (
+        select(word.c.value)
+        .select_from(word)
+        .where(
+            exists(select(known).where(known == word.c.value)),
+            ~exists(select(known).where(known > word.c.value, known < word.c.value + LAST)),
+        )
+    )
+
+
 async def expand(reader: Reader, query: SearchQuery) -> SearchQuery:
     """The query with each word that a hyphenated word of the data spells as one ("ceasefire")
-    also spelled as its parts ("cease fire"), where the words are."""
+    also spelled as its parts ("cease fire"), where the words are; and knowing which of its
+    prefixes are whole words of the data that begin no other (SearchQuery.phrases)."""
+    query = await _spelled_as_compounds(reader, query)
+    prefixes = sorted({w for w in query.prefix_words() if len(w) < SEARCH_WORD_LENGTH})
+    if not prefixes:
+        return query
+    whole = await reader.rows(_whole_words_statement(reader.dialect), prefixes=prefixes)
+    return replace(query, whole=frozenset(row[0] for row in whole))
+
+
+async def _spelled_as_compounds(reader: Reader, query: SearchQuery) -> SearchQuery:
     plain = sorted({t for t in query.plain_tokens() if len(t) > 1})
     if not plain:
         return query
@@ -212,11 +262,11 @@ def match_expression(dialect: str, query: SearchQuery) -> str:
     """The query in the database's own syntax (FTS5 MATCH, or to_tsquery)."""
     if dialect == "postgresql":
         return " & ".join(
-            "(" + " | ".join(p.tsquery() for p in clause.phrases()) + ")"
+            "(" + " | ".join(p.tsquery() for p in query.phrases(clause)) + ")"
             for clause in query.clauses
         )
     return " AND ".join(
-        "(" + " OR ".join(p.fts5() for p in clause.phrases()) + ")" for clause in query.clauses
+        "(" + " OR ".join(p.fts5() for p in query.phrases(clause)) + ")" for clause in query.clauses
     )
 
 

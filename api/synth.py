@@ -21,6 +21,7 @@ from sqlalchemy import Engine, Table, func, select, text
 
 from api import stored_documents
 from api.models import Base, Source, dated_columns
+from api.search import SEARCHED, indexed_words
 from api.text import fold, search_tokens
 from api.vocabulary import (
     ActorKind,
@@ -311,6 +312,7 @@ def synthesize(engine: Engine, statements: int, seed: int = 1) -> SynthResult:
         mention_ids = itertools.count(1)
         source_id = 1
         batch: dict[str, list[dict[str, Any]]] = {}
+        searched_words: set[str] = set()
         while statement_id < statements:
             source_id += 1
             article = _Text(source_id)
@@ -355,6 +357,7 @@ def synthesize(engine: Engine, statements: int, seed: int = 1) -> SynthResult:
                             "statement_id": None,
                             "role": "mentioned",
                             "sort_date": dated["sort_date"],
+                            "span": dated["span"],
                             **article.add(actors[about - 1]["name"]),
                         }
                     )
@@ -368,6 +371,7 @@ def synthesize(engine: Engine, statements: int, seed: int = 1) -> SynthResult:
                             "actor_id": actor_id,
                             "role": role.value,
                             "sort_date": dated["sort_date"],
+                            "span": dated["span"],
                             **article.add(actors[actor_id - 1]["name"] + " took part"),
                         }
                     )
@@ -400,6 +404,7 @@ def synthesize(engine: Engine, statements: int, seed: int = 1) -> SynthResult:
                             "event_id": None,
                             "role": "mentioned",
                             "sort_date": said["sort_date"],
+                            "span": said["span"],
                             **article.add(actors[about - 1]["name"]),
                         }
                     )
@@ -431,6 +436,9 @@ def synthesize(engine: Engine, statements: int, seed: int = 1) -> SynthResult:
             )
             for name, new_rows in rows.items():
                 batch.setdefault(name, []).extend(new_rows)
+            searched_words |= indexed_words(
+                row["search_text"] for name in SEARCHED for row in rows[name]
+            )
             if len(batch["statements"]) >= 50_000 or statement_id >= statements:
                 for name in (
                     "sources",
@@ -442,6 +450,7 @@ def synthesize(engine: Engine, statements: int, seed: int = 1) -> SynthResult:
                     "positions",
                 ):
                     write(TABLES[name], batch.pop(name, []))
+        write(TABLES["search_words"], [{"word": word} for word in sorted(searched_words)])
         writer.finish()
         if engine.dialect.name == "postgresql":
             cursor = raw.driver_connection.cursor()  # type: ignore[union-attr]

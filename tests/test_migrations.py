@@ -10,8 +10,10 @@ from alembic import command
 from sqlalchemy import Engine, inspect, text
 
 from api.database import create_db_engine
+from api.loader import load, seed_files
 from api.models import Base
 from api.schema_version import alembic_config, current_revision, head_revision, upgrade
+from api.settings import PROJECT_ROOT
 
 TABLES = {table.name for table in Base.metadata.sorted_tables}
 
@@ -98,3 +100,34 @@ def test_downgrade_removes_the_full_text_search_objects(engine: Engine, backend:
         else:
             query = "SELECT indexname FROM pg_indexes WHERE indexname LIKE '%search%'"
         assert connection.execute(text(query)).scalars().all() == []
+
+
+LINK_SPANS = text(
+    "SELECT 'participants', count(*), sum(CASE WHEN l.span = f.span THEN 1 ELSE 0 END) "
+    "FROM participants l JOIN events f ON f.id = l.event_id "
+    "UNION ALL SELECT 'mentions of events', count(*), "
+    "sum(CASE WHEN l.span = f.span THEN 1 ELSE 0 END) "
+    "FROM mentions l JOIN events f ON f.id = l.event_id "
+    "UNION ALL SELECT 'mentions of statements', count(*), "
+    "sum(CASE WHEN l.span = f.span THEN 1 ELSE 0 END) "
+    "FROM mentions l JOIN statements f ON f.id = l.statement_id"
+)
+
+
+def test_a_seeded_database_migrated_from_0004_copies_each_fact_s_span_to_its_links(
+    engine: Engine,
+) -> None:
+    """Participants and mentions carry their fact's span (migration 0005), filled from the
+    facts when a seeded database is migrated, as the loader writes them from then on."""
+    upgrade(engine)
+    load(engine, seed_files(PROJECT_ROOT / "seed"))
+    with engine.connect() as connection:
+        seeded = connection.execute(LINK_SPANS).all()
+    assert all(count > 0 and same == count for _, count, same in seeded), seeded
+    downgrade(engine, "0004")
+    assert "span" not in {column["name"] for column in inspect(engine).get_columns("mentions")}
+
+    upgrade(engine)
+
+    with engine.connect() as connection:
+        assert connection.execute(LINK_SPANS).all() == seeded

@@ -354,6 +354,59 @@ def test_a_speaker_s_date_range_reads_the_facts_near_it_not_the_speaker_s_histor
         assert "ix_statements_speaker_sort (speaker_id=? AND sort_date<?)" not in plan, plan
 
 
+def busiest_linked_actor(url: str, link: str, fact_column: str) -> str:
+    """The actor with the most rows in a link table (participants, mentions) to one kind of
+    fact."""
+    engine = create_db_engine(url)
+    with engine.connect() as connection:
+        found = connection.scalar(
+            text(
+                f"SELECT a.slug FROM {link} l JOIN actors a ON a.id = l.actor_id "
+                f"WHERE l.{fact_column} IS NOT NULL GROUP BY a.slug ORDER BY count(*) DESC, a.slug "
+                "LIMIT 1"
+            )
+        )
+    engine.dispose()
+    return str(found)
+
+
+@pytest.mark.parametrize(
+    ("path", "parameter", "link", "fact_column"),
+    [
+        ("/events", "actor", "participants", "event_id"),
+        ("/timeline", "actor", "participants", "event_id"),
+        ("/events", "about", "mentions", "event_id"),
+        ("/statements", "about", "mentions", "statement_id"),
+    ],
+)
+def test_an_actor_s_date_range_walks_their_links_by_span_not_their_whole_history(
+    corpus: tuple[str, httpx.Client, Captured],
+    path: str,
+    parameter: str,
+    link: str,
+    fact_column: str,
+) -> None:
+    """An actor's events (or the facts about them) over a date range walk their links on
+    (actor, span, date): the facts of a short or long span that began before the range are
+    found without reading each earlier link and asking its fact's span (the busiest actor's
+    timeline for one day read 37,835 participations at 1M statements: 67 ms)."""
+    url, client, captured = corpus
+    actor = busiest_linked_actor(url, link, fact_column)
+    captured.statements.clear()
+    response = client.get(path, params={parameter: actor, "from": "2024-12-01", "to": "2024-12-07"})
+    assert response.status_code == 200, response.text
+    walks = [
+        (sql, params)
+        for sql, params in captured.statements
+        if "short_from" in params and f"{link}.span" in sql
+    ]
+    assert walks
+    for sql, params in walks:
+        plan = explained(url, sql, params)
+        assert f"ix_{link}_actor_span_" in plan, plan
+        assert removed_by_filter(plan) < 100, plan
+
+
 @pytest.mark.parametrize("corpus", ["postgresql"], indirect=True)
 def test_postgresql_plans_a_search_with_its_words_not_once_for_all_words(
     corpus: tuple[str, httpx.Client, Captured],

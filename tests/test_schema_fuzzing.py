@@ -26,6 +26,8 @@ from api.main import create_app
 from api.settings import Settings
 
 PROBLEM = "application/problem+json"
+# What a stack trace or a database driver's message would show.
+LEAK = re.compile(r"Traceback|sqlalchemy|psycopg|sqlite3\.")
 # The longest request target uvicorn's parser (httptools) reads: 64 KB. The fuzzer's long lists
 # of values sometimes make a longer one.
 LONGEST_URL = 2**16 - 1
@@ -56,7 +58,10 @@ def errors_are_problem_json(ctx: CheckContext, response: Response, case: Case[An
     assert isinstance(body, dict), body
     assert body.get("status") == response.status_code, body
     assert body.get("title") and body.get("detail"), body
-    assert not re.search(r"Traceback|sqlalchemy|psycopg|sqlite3\.", response.text), response.text
+    # A value the request sent is echoed in its error (Hypothesis also draws words from our own
+    # code, such as "postgresql+psycopg"): only a leak the request did not write fails.
+    if not LEAK.search(repr((case.path_parameters, case.query))):
+        assert not LEAK.search(response.text), response.text
     return True
 
 

@@ -152,3 +152,58 @@ def test_search_finds_what_a_reader_remembers(client: httpx.Client, query: str, 
 def test_the_speaker_filter_finds_the_reattributed_claim(client: httpx.Client) -> None:
     found = slugs(client, speaker="optimists")
     assert "bullish-officials-israelis-will-accept" in found
+
+
+def _indexed_words(engine: Engine) -> set[str]:
+    """Every word the database's full-text indexes hold."""
+    with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            query = (
+                "SELECT word FROM ts_stat('SELECT search_vector FROM statements "
+                "UNION ALL SELECT search_vector FROM events')"
+            )
+            return set(connection.scalars(text(query)))
+        found: set[str] = set()
+        for table in ("statements", "events"):
+            connection.execute(
+                text(
+                    f"CREATE VIRTUAL TABLE temp.{table}_words "
+                    f"USING fts5vocab(main, {table}_fts, 'row')"
+                )
+            )
+            found |= set(connection.scalars(text(f"SELECT term FROM temp.{table}_words")))
+        return found
+
+
+def test_search_words_hold_every_word_the_full_text_indexes_hold(seeded_database_url: str) -> None:
+    """A query's word that begins no word of search_words but itself is asked for as itself
+    (api.search): a word of the index missing from search_words would be missed."""
+    engine = create_db_engine(seeded_database_url)
+    try:
+        indexed = _indexed_words(engine)
+        with engine.connect() as connection:
+            kept = set(connection.scalars(text("SELECT word FROM search_words")))
+    finally:
+        engine.dispose()
+    assert len(indexed) > 500
+    assert indexed <= kept
+
+
+def test_a_word_asked_finds_every_statement_with_a_word_it_begins(
+    client: httpx.Client, seeded_database_url: str
+) -> None:
+    """Whole words of the data (asked for as themselves) and their beginnings (asked for as
+    prefixes) find exactly the statements whose search text holds a word that starts so."""
+    engine = create_db_engine(seeded_database_url)
+    try:
+        with engine.connect() as connection:
+            texts = [
+                t.split() for t in connection.scalars(text("SELECT search_text FROM statements"))
+            ]
+    finally:
+        engine.dispose()
+    vocabulary = sorted({word for words in texts for word in words if len(word) > 3})
+    for word in vocabulary[:: len(vocabulary) // 25]:
+        for asked in (word, word[:-2]):
+            expected = sum(any(w.startswith(asked) for w in words) for words in texts)
+            assert total(client, q=asked) == expected, asked

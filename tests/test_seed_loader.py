@@ -49,6 +49,7 @@ FIXTURE_COUNTS = {
     "mentions": 2,
     "positions": 3,
     "search_compounds": 1,
+    "search_words": 78,  # every word of the statements' and events' search texts
     # Each statement's and event's JSON document (api/stored_documents.py), in its shape.
     "statement_documents": 3,
     "event_documents": 3,
@@ -271,7 +272,8 @@ def test_a_changed_file_replaces_its_sources_rows(engine: Engine, tmp_path: Path
 
     assert result.status == "replaced"
     assert result.counts["aliases"] == 4
-    assert table_counts(engine) == FIXTURE_COUNTS | {"aliases": 4}
+    # The new title's words "ferry" and "terminal" join search_words; none leaves it.
+    assert table_counts(engine) == FIXTURE_COUNTS | {"aliases": 4, "search_words": 80}
     with engine.connect() as connection:
         titles = connection.scalars(select(models.Event.title).order_by(models.Event.slug)).all()
     assert titles == [

@@ -18,8 +18,8 @@ Branches = list[list[ColumnElement[bool]]]
 @dataclass(frozen=True)
 class Via:
     """One actor's links to the facts of a list, in a table that repeats each fact's sort_date
-    (participants: an actor's events; mentions: the facts about an actor): its index walks the
-    actor's facts in list order, however many facts the others have."""
+    and span (participants: an actor's events; mentions: the facts about an actor): its indexes
+    walk the actor's facts in list order, however many facts the others have."""
 
     link: Table
     fact_id: ColumnElement[Any]  # the link's column that names the fact
@@ -41,7 +41,6 @@ def fact_walks(
             Walk(select(table.c.id).where(*conditions, *branch), (table.c.sort_date, table.c.id))
             for branch in date_branches(table, has_from, has_to)
         ]
-    sort = via.link.c.sort_date
     links = (
         select(via.fact_id.label("id"))
         .distinct()  # an actor may take part twice in one event (two roles)
@@ -51,13 +50,13 @@ def fact_walks(
     if conditions or has_from or has_to:  # else the links alone answer
         links = links.join(table, table.c.id == via.fact_id).where(*conditions)
     return [
-        Walk(links.where(*branch), (sort, via.fact_id))
-        for branch in date_branches(table, has_from, has_to, sort)
+        Walk(links.where(*branch), (via.link.c.sort_date, via.fact_id))
+        for branch in date_branches(table, has_from, has_to, via.link)
     ]
 
 
 def date_branches(
-    table: FromClause, has_from: bool, has_to: bool, sort: ColumnElement[Any] | None = None
+    table: FromClause, has_from: bool, has_to: bool, link: FromClause | None = None
 ) -> Branches:
     """The facts whose period overlaps [:date_from, :date_to] (undated facts match no range), as
     disjoint sets of conditions that an index on (span, sort_date, id) or (sort_date, id) can
@@ -68,10 +67,12 @@ def date_branches(
       (:short_from);
     - facts of a long or open-ended span that begin before it (few of them).
 
-    `sort`: the column that holds the facts' sort_date in the walked index (a link's copy).
+    `link`: the table whose index is walked, when it is not the facts' own: its copies of the
+    facts' sort_date and span choose the branches, so that the index narrows each one.
     """
     c = table.c
-    sort_date = c.sort_date if sort is None else sort
+    walked = c if link is None else link.c
+    sort_date = walked.sort_date
     if not has_from and not has_to:
         return [[]]
     dated = c.date_start.is_not(None)
@@ -87,13 +88,13 @@ def date_branches(
     return [
         [dated, sort_date >= start, *until],
         [
-            c.span == literal_column(str(int(Span.short))),
+            walked.span == literal_column(str(int(Span.short))),
             sort_date >= bindparam("short_from", type_=c.sort_date.type),
             begins_before,
             c.date_end >= start,
         ],
         [
-            c.span == literal_column(str(int(Span.long))),
+            walked.span == literal_column(str(int(Span.long))),
             begins_before,
             or_(c.date_end.is_(None), c.date_end >= start),
         ],
