@@ -147,8 +147,9 @@ def test_reseeding_one_file_leaves_the_other_s_rows_alone(engine: Engine, tmp_pa
     assert [(r.source, r.status) for r in results] == [(WIRE_SLUG, "replaced")]
     after = snapshot(engine)
     changed_tables = {name for name in after if after[name] != before[name]}
-    # The wire's statement, its stored document, and the seed's hash.
-    assert changed_tables == {"statements", "statement_documents", "sources"}
+    # The wire's statement, its stored document, the seed's hash, and the new words ("reply",
+    # "within", "days") that search can now find.
+    assert changed_tables == {"statements", "statement_documents", "sources", "search_words"}
     [reworded] = [row[0] for row in after["statements"] if "reply within days" in str(row)]
     old_documents: dict[int, str] = dict(before["statement_documents"])
     new_documents: dict[int, str] = dict(after["statement_documents"])
