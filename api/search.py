@@ -321,14 +321,29 @@ def _counted_matches() -> Select[Any]:
 
 
 @cache
-def _count_hits(table: str) -> Select[Any]:
-    bounded = _fts_hits(table).limit(bindparam("cap")).subquery()
-    return select(func.count()).select_from(bounded)
+def _first_hits(table: str, from_the_last: bool) -> Select[Any]:
+    """How many of the first :cap matches in id order (or from the last id down) there are,
+    and the id the last of them reaches. FTS5 reads its matches in id order either way."""
+    rowid: ColumnElement[int] = literal_column("rowid")
+    hits = _fts_hits(table).order_by(rowid.desc() if from_the_last else rowid)
+    bounded = hits.limit(bindparam("cap")).subquery()
+    reached = func.min(bounded.c.rowid) if from_the_last else func.max(bounded.c.rowid)
+    return select(func.count(), reached)
 
 
 @cache
 def _largest_id(table: str) -> Select[Any]:
     return select(func.max(literal_column("id"))).select_from(text(table))
+
+
+def estimated_matches(sample: int, first_reach: int, last_reach: int, largest: int) -> int:
+    """How many rows match, from `sample` matches counted from the first id up (they reach id
+    `first_reach`) and from the last id down (to `last_reach`): the sparser end's share of the
+    ids, so that a word common only in old (or only in new) rows is not taken for a common one,
+    which row by row would cost a probe for nearly every row."""
+    low = sample / max(first_reach, 1)
+    high = sample / max(largest - last_reach + 1, 1)
+    return min(largest, int(min(low, high) * largest))
 
 
 def row_by_row_pays(matches: int, rows: int) -> bool:
@@ -357,12 +372,17 @@ async def search_plan(reader: Reader, table: str, raw: str) -> SearchPlan:
     match = match_expression(reader.dialect, query)
     if reader.dialect == "postgresql":
         return SearchPlan(match, "few", None)  # PostgreSQL plans a search with its words
-    ((found,),) = await reader.rows(_count_hits(table), q_match=match, cap=MANY_MATCHES + 1)
+    sample = MANY_MATCHES + 1
+    ((found, first_reach),) = await reader.rows(
+        _first_hits(table, False), q_match=match, cap=sample
+    )
     if found <= MANY_MATCHES:
         return SearchPlan(match, "few", found)
     if not query.asked_row_by_row():
         return SearchPlan(match, "merged", found)
+    # Estimated from both ends, not counted: counting up to 140,001 matches at 1M statements
+    # took 13 to 18 ms, more than the page.
     ((largest,),) = await reader.rows(_largest_id(table))
-    enough = int(PROBE_FACTOR * math.sqrt(largest or 0))
-    ((more,),) = await reader.rows(_count_hits(table), q_match=match, cap=enough + 1)
-    return SearchPlan(match, "many" if row_by_row_pays(more, largest or 0) else "merged", found)
+    ((_, last_reach),) = await reader.rows(_first_hits(table, True), q_match=match, cap=sample)
+    matches = estimated_matches(sample, first_reach, last_reach, largest or 0)
+    return SearchPlan(match, "many" if row_by_row_pays(matches, largest or 0) else "merged", found)

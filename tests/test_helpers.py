@@ -14,7 +14,7 @@ from api.queries.common import DateRange, StoredDocument, nested_list
 from api.queries.dates import date_params
 from api.query_string import normalize
 from api.responses import etag_matches, flatten, neutralize
-from api.search import SearchQuery, match_expression, row_by_row_pays
+from api.search import SearchQuery, estimated_matches, match_expression, row_by_row_pays
 from api.text import compounds, search_tokens, sentence_around, sentence_breaks, token, words
 
 
@@ -169,6 +169,23 @@ def test_a_search_is_asked_row_by_row_only_when_most_rows_match(
     matches: int, rows: int, pays: bool
 ) -> None:
     assert row_by_row_pays(matches, rows) == pays
+
+
+@pytest.mark.parametrize(
+    ("sample", "first_reach", "last_reach", "largest", "estimated"),
+    [
+        (5_001, 7_576, 992_426, 1_000_000, 660_000),  # two thirds of the rows, evenly
+        (5_001, 5_001, 995_000, 1_000_000, 1_000_000),  # every row matches
+        (5_001, 10_002, 5_002, 1_000_000, 5_001),  # only the oldest rows: as rare as it is new
+        (5_001, 990_000, 990_000, 1_000_000, 5_051),  # only the newest rows: rare
+    ],
+)
+def test_how_many_rows_match_is_estimated_from_the_sparser_end_of_the_ids(
+    sample: int, first_reach: int, last_reach: int, largest: int, estimated: int
+) -> None:
+    assert estimated_matches(sample, first_reach, last_reach, largest) == pytest.approx(
+        estimated, rel=0.01
+    )
 
 
 @pytest.mark.parametrize("query", ["", "%%% ***", '""', "-", "“”"])
