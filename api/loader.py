@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import Connection, Engine, delete, select
+from sqlalchemy import Connection, Engine, Table, delete, select
 from sqlalchemy.exc import DBAPIError
 
 from api import stored_documents
@@ -55,6 +55,8 @@ from api.table_sync import Plan, Row, apply_deletes, apply_writes, plan
 from api.text import compounds, fold, search_tokens, sentence_around, sentence_breaks, words
 
 T = TypeVar("T")
+# Keys looked up in one statement: under every database's limit of bound parameters.
+KEYS_PER_LOOKUP = 1_000
 
 # Part of what makes a load "unchanged": bump it when the loader stores rows differently.
 LOADER_VERSION = b"eventdb-loader-3"
@@ -249,7 +251,7 @@ class _SourceBuilder:
         self.actors = actors  # registry slug -> the names it is known by
         self.breaks = sentence_breaks(parsed.article)
         self.tables: dict[str, list[Row]] = {}
-        self.search_words: list[str] = []  # texts whose hyphenated words search must know
+        self.compound_texts: list[str] = []  # texts whose hyphenated words search must know
 
     def fail(self, where: str, message: str) -> SeedError:
         return SeedError(f"{self.parsed.path}: {where}: {message}")
@@ -407,7 +409,7 @@ class _SourceBuilder:
                 )
                 searched += names_of(part.actor)
             searched += self.mentions(e.about, "event", e.slug, dated, where)
-            self.search_words += [s for s in searched if s]
+            self.compound_texts += [s for s in searched if s]
             self.add(
                 "events",
                 {
@@ -507,7 +509,7 @@ class _SourceBuilder:
             event = next((e for e in spec.events if e.slug == s.event), None)
             if event is not None:
                 searched += [event.location, event.title]
-            self.search_words += [x for x in searched if x]
+            self.compound_texts += [x for x in searched if x]
             self.add(
                 "statements",
                 {
@@ -575,7 +577,7 @@ def check(paths: Sequence[Path]) -> Checked:
     sources = []
     for source in parsed:
         builder = _SourceBuilder(source, names)
-        sources.append((source, builder.build(), builder.search_words))
+        sources.append((source, builder.build(), builder.compound_texts))
     return Checked(registry, actors, names, sources)
 
 
@@ -860,12 +862,8 @@ def _sync_names(connection: Connection, checked: Checked) -> None:
 
 def _add_search_words(connection: Connection, search_texts: list[str]) -> None:
     """The words of the loaded search texts (api.models.SearchWord); never removed."""
-    found = indexed_words(search_texts)
-    table = table_of(SearchWord)
-    known = set(connection.scalars(select(table.c.word).where(table.c.word.in_(list(found)))))
-    new = [{"word": word} for word in sorted(found - known)]
-    if new:
-        connection.execute(table.insert(), new)
+    words_ = indexed_words(search_texts)
+    _insert_missing(connection, table_of(SearchWord), "word", {w: {"word": w} for w in words_})
 
 
 def _add_compounds(connection: Connection, texts: list[str]) -> None:
@@ -874,12 +872,17 @@ def _add_compounds(connection: Connection, texts: list[str]) -> None:
     found: dict[str, str] = {}
     for text in texts:
         found.update(compounds(text))
-    table = table_of(SearchCompound)
-    known = set(connection.scalars(select(table.c.joined).where(table.c.joined.in_(list(found)))))
-    new = [
-        {"joined": joined, "parts": parts}
-        for joined, parts in sorted(found.items())
-        if joined not in known and len(joined) <= 300
-    ]
+    rows = {j: {"joined": j, "parts": parts} for j, parts in found.items() if len(j) <= 300}
+    _insert_missing(connection, table_of(SearchCompound), "joined", rows)
+
+
+def _insert_missing(connection: Connection, table: Table, key: str, rows: dict[str, Row]) -> None:
+    """Insert the rows (by their key) that the table does not hold yet."""
+    wanted = sorted(rows)
+    known: set[str] = set()
+    for start in range(0, len(wanted), KEYS_PER_LOOKUP):
+        chunk = wanted[start : start + KEYS_PER_LOOKUP]
+        known.update(connection.scalars(select(table.c[key]).where(table.c[key].in_(chunk))))
+    new = [rows[k] for k in wanted if k not in known]
     if new:
         connection.execute(table.insert(), new)

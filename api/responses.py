@@ -16,7 +16,7 @@ from fastapi import Request, Response
 
 from api.documents import Document
 from api.paging import PageRequest, PageResult
-from api.queries.common import Item, StoredDocument, nested_list
+from api.queries.common import Item, StoredDocument, nested_list, written
 
 CACHE_CONTROL = "public, max-age=60"
 # Characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
@@ -74,7 +74,11 @@ def page_response(
 def _items(items: Sequence[Item]) -> Sequence[Item] | orjson.Fragment:
     """A page's items as they are written: stored ones copied, not parsed (StoredDocument)."""
     stored = [item for item in items if isinstance(item, StoredDocument)]
-    return nested_list(stored, 1) if len(stored) == len(items) else items
+    if not stored:
+        return items
+    # orjson would write a StoredDocument as {"json": …}: a page is all of one kind.
+    assert len(stored) == len(items), "a page mixes stored and built documents"
+    return nested_list(stored, 1)
 
 
 def csv_response(request: Request, result: PageResult, items: list[Document]) -> Response:
@@ -92,7 +96,7 @@ def document_response(
 
 
 def _json(document: Any) -> bytes:
-    return orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n"
+    return written(document) + b"\n"
 
 
 def _respond(

@@ -11,7 +11,8 @@ as a prefix (`hostage` finds "hostages"). A hyphenated word matches written eith
 loader keeps each hyphenated word of the data in `search_compounds` ("ceasefire" → "cease fire"),
 so `ceasefire` also looks for the phrase "cease fire", and `cease-fire` also for "ceasefire";
 inside a phrase each word keeps its place (`"ceasefire deal"` finds "cease-fire deal", and
-`"deal ceasefire"` does not).
+`"deal ceasefire"` does not). The loader also keeps every word of the search texts in
+`search_words`: on SQLite, a word of the query that begins no other word is asked for as itself.
 """
 
 import itertools
@@ -204,11 +205,12 @@ def _whole_words_statement(dialect: str) -> Select[Any]:
 
 async def expand(reader: Reader, query: SearchQuery) -> SearchQuery:
     """The query with each word that a hyphenated word of the data spells as one ("ceasefire")
-    also spelled as its parts ("cease fire"), where the words are; and knowing which of its
-    prefixes are whole words of the data that begin no other (SearchQuery.phrases)."""
+    also spelled as its parts ("cease fire"), where the words are; and, on SQLite, knowing
+    which of its prefixes are whole words of the data that begin no other (SearchQuery.phrases).
+    PostgreSQL finds a prefix that begins one word as fast as the word: no statement for it."""
     query = await _spelled_as_compounds(reader, query)
     prefixes = sorted({w for w in query.prefix_words() if len(w) < SEARCH_WORD_LENGTH})
-    if not prefixes:
+    if not prefixes or reader.dialect != "sqlite":
         return query
     whole = await reader.rows(_whole_words_statement(reader.dialect), prefixes=prefixes)
     return replace(query, whole=frozenset(row[0] for row in whole))
@@ -281,7 +283,8 @@ def _fts_hits(table: str) -> Select[Any]:
 
 # How SQLite finds a search's rows (`search_plan`): "few" matches are fetched by id and sorted;
 # of "many", each row the list's date index walks is looked up in the full-text index; "merged":
-# many, and a prefix no index keeps merged, so the set of every match is built once.
+# more than a few, but a prefix no index keeps merged, or too few rows match for looking up row
+# by row to pay (`row_by_row_pays`), so the set of every match is built once.
 SearchWay = Literal["few", "many", "merged"]
 
 

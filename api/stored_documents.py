@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import orjson
 from sqlalchemy import Connection, FromClause, Select, Table, delete, func, insert, select
 
 from api import documents as documents_module
@@ -31,6 +30,7 @@ from api.database import compiled
 from api.documents import Document
 from api.models import EventDocument, StatementDocument, StoredDocumentShape, table_of
 from api.queries import events, statements
+from api.queries.common import StoredDocument, written
 
 # Facts assembled per statement: a bounded amount of memory whatever the size of the table.
 CHUNK = 2_000
@@ -59,8 +59,8 @@ DOCUMENTED = (
 
 
 def body(document: Document) -> str:
-    """A document as stored: the JSON the API writes, indented as it answers it."""
-    return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode()
+    """A document as stored: as the API writes it (api.queries.common.StoredDocument)."""
+    return StoredDocument.of(document).json
 
 
 @cache
@@ -69,6 +69,7 @@ def shape() -> str:
     the code that converts its rows (api.documents)."""
     digest = hashlib.sha256(inspect.getsource(documents_module).encode())
     digest.update(inspect.getsource(body).encode())
+    digest.update(inspect.getsource(written).encode())
     for documented in DOCUMENTED:
         page = select(documented.facts.c.id).subquery("page")
         for dialect in ("sqlite", "postgresql"):

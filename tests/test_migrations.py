@@ -14,6 +14,7 @@ from api.loader import load, seed_files
 from api.models import Base
 from api.schema_version import alembic_config, current_revision, head_revision, upgrade
 from api.settings import PROJECT_ROOT
+from tests.test_search import words_the_index_holds
 
 TABLES = {table.name for table in Base.metadata.sorted_tables}
 
@@ -131,3 +132,21 @@ def test_a_seeded_database_migrated_from_0004_copies_each_fact_s_span_to_its_lin
 
     with engine.connect() as connection:
         assert connection.execute(LINK_SPANS).all() == seeded
+
+
+def test_a_seeded_database_migrated_from_0005_gets_every_indexed_word_in_search_words(
+    engine: Engine,
+) -> None:
+    """Migration 0006 fills search_words from the search texts already there: a word of the
+    full-text index missing from it would make a prefix search miss rows (api.search)."""
+    upgrade(engine)
+    load(engine, seed_files(PROJECT_ROOT / "seed"))
+    downgrade(engine, "0005")
+
+    upgrade(engine)
+
+    with engine.connect() as connection:
+        kept = set(connection.scalars(text("SELECT word FROM search_words")))
+    indexed = words_the_index_holds(engine)
+    assert len(indexed) > 500
+    assert indexed <= kept

@@ -154,7 +154,7 @@ def test_the_speaker_filter_finds_the_reattributed_claim(client: httpx.Client) -
     assert "bullish-officials-israelis-will-accept" in found
 
 
-def _indexed_words(engine: Engine) -> set[str]:
+def words_the_index_holds(engine: Engine) -> set[str]:
     """Every word the database's full-text indexes hold."""
     with engine.connect() as connection:
         if engine.dialect.name == "postgresql":
@@ -167,7 +167,7 @@ def _indexed_words(engine: Engine) -> set[str]:
         for table in ("statements", "events"):
             connection.execute(
                 text(
-                    f"CREATE VIRTUAL TABLE temp.{table}_words "
+                    f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{table}_words "
                     f"USING fts5vocab(main, {table}_fts, 'row')"
                 )
             )
@@ -180,7 +180,7 @@ def test_search_words_hold_every_word_the_full_text_indexes_hold(seeded_database
     (api.search): a word of the index missing from search_words would be missed."""
     engine = create_db_engine(seeded_database_url)
     try:
-        indexed = _indexed_words(engine)
+        indexed = words_the_index_holds(engine)
         with engine.connect() as connection:
             kept = set(connection.scalars(text("SELECT word FROM search_words")))
     finally:

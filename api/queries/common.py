@@ -54,6 +54,11 @@ def id_in(column: ColumnElement[Any], dialect: str, name: str) -> ColumnElement[
     return column.in_(select(values_of(dialect, name).c.value))
 
 
+def written(document: Any) -> bytes:
+    """A document as the API writes it: JSON indented by two spaces, as curl shows it."""
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2)
+
+
 @dataclass(frozen=True, slots=True)
 class StoredDocument:
     """A fact's stored document (api.stored_documents): its JSON exactly as the API writes it
@@ -64,14 +69,14 @@ class StoredDocument:
 
     @classmethod
     def of(cls, document: Any) -> "StoredDocument":
-        return cls(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode())
+        return cls(written(document).decode())
 
     def document(self) -> Document:
         return orjson.loads(self.json)  # type: ignore[no-any-return]
 
     def nested(self, depth: int) -> orjson.Fragment:
-        """The JSON as a value `depth` levels deep in an answer written with OPT_INDENT_2: a
-        raw newline is never inside a JSON string, so each one starts an indented line."""
+        """The JSON as a value `depth` levels deep in an answer `written`: a raw newline is
+        never inside a JSON string, so each one starts an indented line."""
         return orjson.Fragment(self.json.replace("\n", "\n" + "  " * depth))
 
 

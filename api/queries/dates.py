@@ -34,8 +34,8 @@ def fact_walks(
     via: Via | None = None,
 ) -> list[Walk]:
     """The index walks of a list of dated facts under `conditions`: the facts' own (sort_date,
-    id), or, `via` an actor's links, the links' (actor, sort_date, fact), one walk per branch
-    of the date range."""
+    id), or, `via` an actor's links, the links' (actor, sort_date, fact) and (actor, span,
+    sort_date, fact), one walk per branch of the date range."""
     if via is None:
         return [
             Walk(select(table.c.id).where(*conditions, *branch), (table.c.sort_date, table.c.id))

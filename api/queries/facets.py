@@ -22,7 +22,8 @@ from api.queries.common import Item, parsed
 
 
 class ListAnswer(NamedTuple):
-    """A page of a list: its rows, their documents, and the facets asked for."""
+    """A page of a list: its rows, their documents (built, or as stored: `documents()` parses
+    them), and the facets asked for."""
 
     result: PageResult
     items: Sequence[Item]

@@ -38,7 +38,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("word", name=op.f("pk_search_words")),
     )
     assert words is not None
-    connection = op.get_bind()
+    # Streamed: a large database's texts need not all be in memory at once.
+    connection = op.get_bind().execution_options(stream_results=True, yield_per=CHUNK)
     found: set[str] = set()
     for table in ("statements", "events"):
         for (text,) in connection.execute(sa.text(f"SELECT search_text FROM {table}")):
