@@ -38,11 +38,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("word", name=op.f("pk_search_words")),
     )
     assert words is not None
-    # Streamed: a large database's texts need not all be in memory at once.
-    connection = op.get_bind().execution_options(stream_results=True, yield_per=CHUNK)
+    connection = op.get_bind()
     found: set[str] = set()
     for table in ("statements", "events"):
-        for (text,) in connection.execute(sa.text(f"SELECT search_text FROM {table}")):
+        # Streamed (this statement only): a large database's texts need not all be in memory.
+        texts = sa.text(f"SELECT search_text FROM {table}").execution_options(yield_per=CHUNK)
+        for (text,) in connection.execute(texts):
             found.update(word[:WORD_LENGTH] for word in text.split())
     ordered = sorted(found)
     for start in range(0, len(ordered), CHUNK):
