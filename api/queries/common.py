@@ -95,10 +95,6 @@ def nested_list(stored: Sequence[StoredDocument], depth: int) -> orjson.Fragment
 Item = Document | StoredDocument
 
 
-def parsed(items: Sequence[Item]) -> list[Document]:
-    return [item.document() if isinstance(item, StoredDocument) else item for item in items]
-
-
 def stored_rows(documents: Table) -> Callable[[FromClause], Select[Any]]:
     """The id and stored document (api.stored_documents) of each fact of a page (`page.c.id`)."""
 

@@ -18,7 +18,7 @@ from api.database import Reader
 from api.documents import Document
 from api.models import Actor, table_of
 from api.paging import COUNT_CUTOFF, Listing, PageRequest, PageResult
-from api.queries.common import Item, parsed
+from api.queries.common import Item, StoredDocument
 
 
 class ListAnswer(NamedTuple):
@@ -31,7 +31,7 @@ class ListAnswer(NamedTuple):
 
     def documents(self) -> list[Document]:
         """The items as documents (the stored ones parsed), for CSV and the reading room."""
-        return parsed(self.items)
+        return [i.document() if isinstance(i, StoredDocument) else i for i in self.items]
 
 
 # A list's read: its filters and page (and the facets asked for) into a ListAnswer.
