@@ -164,15 +164,12 @@ class Listing:
         self,
         walks: Sequence[Walk],
         rows: Callable[[FromClause], Select[Any]] | None = None,
-        count: Select[Any] | None = None,
     ) -> None:
         """`rows(page)`: the columns of each item of a page, from the page's ids (`page.c.id`);
         computed for the page's rows only, after the walks found them. Without it, a row is the
-        id (and the key). `count`: a cheaper statement that counts the same items, up to
-        COUNT_CUTOFF, than the walks do."""
+        id (and the key)."""
         self.walks = tuple(walks)
         self.rows = rows
-        self._count = count
         self.width = len(self.walks[0].key)
         self.key_types = [
             int if isinstance(part, int) else part.type.python_type for part in self.walks[0].key
@@ -181,8 +178,6 @@ class Listing:
 
     @cached_property
     def count_statement(self) -> Select[Any]:
-        if self._count is not None:
-            return self._count
         counts = [
             select(func.count())
             .select_from(walk.select.limit(COUNT_CUTOFF).subquery())

@@ -90,7 +90,7 @@ def document_response(
     request: Request, document: Document | StoredDocument, cache_control: str = CACHE_CONTROL
 ) -> Response:
     body = (
-        document.json.encode() + b"\n" if isinstance(document, StoredDocument) else _json(document)
+        document.at(0).encode() + b"\n" if isinstance(document, StoredDocument) else _json(document)
     )
     return _respond(request, body, "application/json", cache_control=cache_control)
 

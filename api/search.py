@@ -13,6 +13,11 @@ so `ceasefire` also looks for the phrase "cease fire", and `cease-fire` also for
 inside a phrase each word keeps its place (`"ceasefire deal"` finds "cease-fire deal", and
 `"deal ceasefire"` does not). The loader also keeps every word of the search texts in
 `search_words`: on SQLite, a word of the query that begins no other word is asked for as itself.
+
+SQLite's full-text indexes keep each row under a key in list order (`KEY`, migration 0007): its
+sort_date's day number, then its id. FTS5 reads a search's matches in key order, from any key,
+so a list filtered by its search alone walks the index itself (`ordered_walk`), as fast for a
+word in every row as for a word in fifty.
 """
 
 import itertools
@@ -38,7 +43,7 @@ from sqlalchemy import (
 from api.database import SEARCH_PARAMETER, Reader
 from api.errors import InvalidParameter
 from api.models import SEARCH_WORD_LENGTH, SearchCompound, SearchWord, table_of
-from api.paging import COUNT_LIMIT
+from api.paging import Walk
 from api.queries.common import LAST, values_of
 from api.text import token, words
 
@@ -47,13 +52,11 @@ _CHUNK = re.compile(r"\S+")
 _HYPHEN = re.compile(r"[^\W_][-\u2010\u2011][^\W_]")
 # A word or a phrase becomes at most this many alternatives (spellings of its compounds).
 MAX_ALTERNATIVES = 16
-# On SQLite, a search that matches more rows than this walks the list's date index, keeping the
-# rows that match; one that matches fewer fetches its rows and sorts them. Either way a page
-# reads at most about this many rows, whatever the size of the corpus.
+# On SQLite, a search with other filters that matches more rows than this walks the list's
+# date index (or the other filter's), keeping the rows that match; one that matches fewer
+# fetches its rows and sorts them. Either way a page reads at most about this many rows,
+# whatever the size of the corpus.
 MANY_MATCHES = 5_000
-# A list searched alone takes its total from the plan's count (search_count): it must count past
-# the lists' limit.
-assert MANY_MATCHES > COUNT_LIMIT
 # The lengths of prefix that SQLite's full-text indexes keep merged (migration 0003). A search
 # whose every prefix has such a length (or that has none) can be asked of one row at a time.
 INDEXED_PREFIXES = frozenset({2, 3, 4})
@@ -62,8 +65,9 @@ INDEXED_PREFIXES = frozenset({2, 3, 4})
 # costs about 0.35 µs a match (both measured on the 1M corpus). Asking row by row pays when
 # more rows match than PROBE_FACTOR times √(rows of the table): 140,000 of 1M, never at 10k.
 PROBE_FACTOR = 140
-# The parameter of how many rows a search matches (SearchPlan.matches).
-MATCHES_PARAMETER = "q_matches"
+# A row's key in SQLite's full-text index: its sort_date's day number, then its id (below 2**32).
+KEY = "((CAST(julianday({row}.sort_date) AS INTEGER) << 32) | {row}.id)"
+ID_OF_KEY = "rowid & 4294967295"
 
 # The tables whose search_text full-text search indexes.
 SEARCHED = ("statements", "events")
@@ -272,20 +276,26 @@ def match_expression(dialect: str, query: SearchQuery) -> str:
     )
 
 
-def _fts_hits(table: str) -> Select[Any]:
+def _fts_matches(table: str, *columns: ColumnElement[Any]) -> Select[Any]:
     fts = f"{table}_fts"
     return (
-        select(literal_column("rowid"))
+        select(*columns)
         .select_from(text(fts))
         .where(literal_column(fts).op("MATCH")(bindparam(SEARCH_PARAMETER)))
     )
 
 
-# How SQLite finds a search's rows (`search_plan`): "few" matches are fetched by id and sorted;
-# of "many", each row the list's date index walks is looked up in the full-text index; "merged":
-# more than a few, but a prefix no index keeps merged, or too few rows match for looking up row
-# by row to pay (`row_by_row_pays`), so the set of every match is built once.
-SearchWay = Literal["few", "many", "merged"]
+def _fts_ids(table: str) -> Select[Any]:
+    return _fts_matches(table, literal_column(ID_OF_KEY))
+
+
+# How SQLite finds a search's rows (`search_plan`): "ordered", a list filtered by its search
+# alone, walks the full-text index in list order (`ordered_walk`). With other filters: "few"
+# matches are fetched by id and sorted; of "many", each row that the list's walk reads is looked
+# up in the full-text index; "merged": more than a few, but a prefix no index keeps merged, or
+# too few rows match for looking up row by row to pay (`row_by_row_pays`), so the set of every
+# match is built once.
+SearchWay = Literal["ordered", "few", "many", "merged"]
 
 
 def condition(dialect: str, table: str, way: SearchWay) -> ColumnElement[bool]:
@@ -297,56 +307,54 @@ def condition(dialect: str, table: str, way: SearchWay) -> ColumnElement[bool]:
     if way == "many":
         # One lookup per row: 8 ms for a page of a search that matches 962,358 of the 1M
         # statements, where building the set of every match took 336 ms.
-        row = literal_column("rowid") == literal_column(f"{table}.id")
-        return exists(_fts_hits(table).where(row))
+        row = literal_column("rowid") == literal_column(KEY.format(row=table))
+        return exists(_fts_matches(table, literal_column("1")).where(row))
     # `+id` (merged) keeps SQLite from looking each of many matches up by id, then sorting them.
-    return literal_column(f"+{table}.id" if way == "merged" else f"{table}.id").in_(
-        _fts_hits(table)
-    )
-
-
-def search_count(
-    dialect: str, table: str, way: SearchWay | None, other_filters: bool
-) -> Select[Any] | None:
-    """For a list filtered by its search alone, on SQLite: how many rows match, as the search's
-    plan counted them in the full-text index (up to MANY_MATCHES + 1, more than COUNT_CUTOFF),
-    bound as :q_matches. Counted again, a search of a word that begins many others took 2 ms
-    more; counted by the walks, 30 to 70 ms on the 1M corpus (they ask the index about each
-    row). None: the walks count."""
-    if way is None or other_filters or dialect != "sqlite":
-        return None
-    return _counted_matches()
+    return literal_column(f"+{table}.id" if way == "merged" else f"{table}.id").in_(_fts_ids(table))
 
 
 @cache
-def _counted_matches() -> Select[Any]:
-    return select(bindparam(MATCHES_PARAMETER, type_=Integer))
+def ordered_walk(table: str) -> Walk:
+    """The rows of a list filtered by its search alone (SQLite): the full-text index's matches,
+    in its key order, which is the list's."""
+    key: ColumnElement[int] = literal_column("rowid", Integer)
+    return Walk(_fts_matches(table, literal_column(ID_OF_KEY).label("id")), (key,))
 
 
 @cache
 def _first_hits(table: str, from_the_last: bool) -> Select[Any]:
-    """How many of the first :cap matches in id order (or from the last id down) there are,
-    and the id the last of them reaches. FTS5 reads its matches in id order either way."""
+    """How many of the first :cap matches in key order (or from the last key down) there are,
+    and the key the last of them reaches."""
     rowid: ColumnElement[int] = literal_column("rowid")
-    hits = _fts_hits(table).order_by(rowid.desc() if from_the_last else rowid)
+    hits = _fts_matches(table, rowid).order_by(rowid.desc() if from_the_last else rowid)
     bounded = hits.limit(bindparam("cap")).subquery()
     reached = func.min(bounded.c.rowid) if from_the_last else func.max(bounded.c.rowid)
     return select(func.count(), reached)
 
 
 @cache
-def _largest_id(table: str) -> Select[Any]:
-    return select(func.max(literal_column("id"))).select_from(text(table))
+def _keys(table: str) -> Select[Any]:
+    """The smallest and largest key of the full-text index, and the table's largest id."""
+    rowid: ColumnElement[int] = literal_column("rowid")
+    every = select(rowid).select_from(text(f"{table}_fts"))
+    return select(
+        every.order_by(rowid).limit(1).scalar_subquery(),
+        every.order_by(rowid.desc()).limit(1).scalar_subquery(),
+        select(func.max(literal_column("id"))).select_from(text(table)).scalar_subquery(),
+    )
 
 
-def estimated_matches(sample: int, first_reach: int, last_reach: int, largest: int) -> int:
-    """How many rows match, from `sample` matches counted from the first id up (they reach id
-    `first_reach`) and from the last id down (to `last_reach`): the sparser end's share of the
-    ids, so that a word common only in old (or only in new) rows is not taken for a common one,
-    which row by row would cost a probe for nearly every row."""
-    low = sample / max(first_reach, 1)
-    high = sample / max(largest - last_reach + 1, 1)
-    return min(largest, int(min(low, high) * largest))
+def estimated_matches(
+    sample: int, first_reach: int, last_reach: int, keys: tuple[int, int], rows: int
+) -> int:
+    """How many of `rows` rows match, from `sample` matches counted from the first key up
+    (they reach key `first_reach`) and from the last key down (to `last_reach`), `keys` the
+    smallest and largest: the sparser end's share of the keys, so that a word common only in
+    old (or only in new) rows is not taken for a common one, which row by row would cost a
+    probe for nearly every row."""
+    smallest, largest = keys
+    covered = max(first_reach - smallest + 1, largest - last_reach + 1, 1)
+    return min(rows, sample * (largest - smallest + 1) // covered)
 
 
 def row_by_row_pays(matches: int, rows: int) -> bool:
@@ -358,34 +366,33 @@ def row_by_row_pays(matches: int, rows: int) -> bool:
 class SearchPlan:
     match: str  # the search in the database's syntax, for :q_match
     way: SearchWay  # how its rows are found
-    # How many rows match, up to MANY_MATCHES + 1 (SQLite; PostgreSQL does not count them).
-    matches: int | None
 
     def bind(self, params: dict[str, Any]) -> SearchWay:
-        """Put the plan's values in a request's `params`; returns the list's way to search."""
+        """Put the plan's value in a request's `params`; returns the list's way to search."""
         params[SEARCH_PARAMETER] = self.match
-        if self.matches is not None:
-            params[MATCHES_PARAMETER] = self.matches
         return self.way
 
 
-async def search_plan(reader: Reader, table: str, raw: str) -> SearchPlan:
-    """The search `raw` in the database's syntax, how its rows are found, and how many match."""
+async def search_plan(reader: Reader, table: str, raw: str, alone: bool) -> SearchPlan:
+    """The search `raw` in the database's syntax, and how its rows are found: `alone`, when it
+    is the list's only filter."""
     query = await expand(reader, SearchQuery.parse(raw))
     match = match_expression(reader.dialect, query)
     if reader.dialect == "postgresql":
-        return SearchPlan(match, "few", None)  # PostgreSQL plans a search with its words
+        return SearchPlan(match, "few")  # PostgreSQL plans a search with its words
+    if alone:
+        return SearchPlan(match, "ordered")
     sample = MANY_MATCHES + 1
     ((found, first_reach),) = await reader.rows(
         _first_hits(table, False), q_match=match, cap=sample
     )
     if found <= MANY_MATCHES:
-        return SearchPlan(match, "few", found)
+        return SearchPlan(match, "few")
     if not query.asked_row_by_row():
-        return SearchPlan(match, "merged", found)
+        return SearchPlan(match, "merged")
     # Estimated from both ends, not counted: counting up to 140,001 matches at 1M statements
     # took 13 to 18 ms, more than the page.
-    ((largest,),) = await reader.rows(_largest_id(table))
+    ((smallest, largest, rows),) = await reader.rows(_keys(table))
     ((_, last_reach),) = await reader.rows(_first_hits(table, True), q_match=match, cap=sample)
-    matches = estimated_matches(sample, first_reach, last_reach, largest or 0)
-    return SearchPlan(match, "many" if row_by_row_pays(matches, largest or 0) else "merged", found)
+    matches = estimated_matches(sample, first_reach, last_reach, (smallest, largest), rows or 0)
+    return SearchPlan(match, "many" if row_by_row_pays(matches, rows or 0) else "merged")

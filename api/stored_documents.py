@@ -70,6 +70,7 @@ def shape() -> str:
     digest = hashlib.sha256(inspect.getsource(documents_module).encode())
     digest.update(inspect.getsource(body).encode())
     digest.update(inspect.getsource(written).encode())
+    digest.update(inspect.getsource(StoredDocument).encode())  # how deep it is kept
     for documented in DOCUMENTED:
         page = select(documented.facts.c.id).subquery("page")
         for dialect in ("sqlite", "postgresql"):

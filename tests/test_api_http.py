@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import httpx
+import orjson
 import pytest
 import yaml
 from sqlalchemy import update
@@ -27,6 +28,21 @@ def test_json_is_indented_for_reading_in_a_terminal(client: httpx.Client) -> Non
     assert response.headers["content-type"] == "application/json"
     assert response.text.startswith('{\n  "total"')
     assert response.text.endswith("\n")
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/statements", "/events?limit=5", "/timeline?actor=hamas", "/events/unsc-vote", "/positions"],
+)
+def test_an_answer_is_written_as_its_json_parsed_and_written_again(
+    client: httpx.Client, url: str
+) -> None:
+    """Stored documents are copied into answers as text, at another depth: the bytes must be
+    those of the answer's own JSON, written whole."""
+    response = client.get(url)
+    assert response.status_code == 200
+    rewritten = orjson.dumps(response.json(), option=orjson.OPT_INDENT_2) + b"\n"
+    assert response.content == rewritten
 
 
 def test_csv_has_one_row_per_item_with_flattened_columns(client: httpx.Client) -> None:

@@ -10,6 +10,8 @@ LISTS = [
     "/events",
     "/meetings",
     "/statements",
+    "/statements?q=hostages",  # walked in the full-text index's own order, on SQLite
+    "/events?q=gaza",
     "/proposals",
     "/terms",
     "/positions",

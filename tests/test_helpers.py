@@ -171,19 +171,27 @@ def test_a_search_is_asked_row_by_row_only_when_most_rows_match(
     assert row_by_row_pays(matches, rows) == pays
 
 
+# Keys of the full-text index (api.search.KEY): a day number, then an id below 2**32.
+DAY = 2**32
+FIRST = 738_000 * DAY
+
+
 @pytest.mark.parametrize(
-    ("sample", "first_reach", "last_reach", "largest", "estimated"),
+    ("sample", "first_reach", "last_reach", "keys", "estimated"),
     [
-        (5_001, 7_576, 992_426, 1_000_000, 660_000),  # two thirds of the rows, evenly
-        (5_001, 5_001, 995_000, 1_000_000, 1_000_000),  # every row matches
-        (5_001, 10_002, 5_002, 1_000_000, 5_001),  # only the oldest rows: as rare as it is new
-        (5_001, 990_000, 990_000, 1_000_000, 5_051),  # only the newest rows: rare
+        (5_001, 7_576, 992_426, (1, 1_000_000), 660_000),  # two thirds of the rows, evenly
+        (5_001, 5_001, 995_000, (1, 1_000_000), 1_000_000),  # every row matches
+        (5_001, 10_002, 5_002, (1, 1_000_000), 5_001),  # only the oldest rows: as rare as new
+        (5_001, 990_000, 990_000, (1, 1_000_000), 5_051),  # only the newest rows: rare
+        # Keys over a thousand days: a word in (nearly) every row of the first and last week.
+        (5_001, FIRST + 6 * DAY, FIRST + 992 * DAY, (FIRST, FIRST + 999 * DAY), 713_713),
+        (5_001, FIRST + 6 * DAY, FIRST + 6 * DAY, (FIRST, FIRST + 999 * DAY), 5_001),
     ],
 )
-def test_how_many_rows_match_is_estimated_from_the_sparser_end_of_the_ids(
-    sample: int, first_reach: int, last_reach: int, largest: int, estimated: int
+def test_how_many_rows_match_is_estimated_from_the_sparser_end_of_the_keys(
+    sample: int, first_reach: int, last_reach: int, keys: tuple[int, int], estimated: int
 ) -> None:
-    assert estimated_matches(sample, first_reach, last_reach, largest) == pytest.approx(
+    assert estimated_matches(sample, first_reach, last_reach, keys, 1_000_000) == pytest.approx(
         estimated, rel=0.01
     )
 
@@ -389,5 +397,19 @@ def test_stored_documents_copied_into_an_answer_are_written_as_if_parsed(
     )
     for document, one in zip(documents, stored, strict=True):
         alone = orjson.dumps(at_depth(document), option=orjson.OPT_INDENT_2)
-        assert orjson.dumps(at_depth(one.nested(depth)), option=orjson.OPT_INDENT_2) == alone
+        nested = orjson.Fragment(one.at(depth))
+        assert orjson.dumps(at_depth(nested), option=orjson.OPT_INDENT_2) == alone
         assert one.document() == document
+
+
+@pytest.mark.parametrize("head", [{}, {"type": "event"}, {"type": "event", "date": {"a": [1]}}])
+@pytest.mark.parametrize("document", NESTED_CASES)
+def test_a_stored_document_as_the_last_member_of_another_is_written_as_if_parsed(
+    head: dict[str, Any], document: Any
+) -> None:
+    """The timeline's items: the fact's stored document under its kind, after `type` and
+    `date`, copied, not parsed."""
+    item = StoredDocument.of(document).member_of(head, "event")
+    whole = {**head, "event": document}
+    assert item == StoredDocument.of(whole)
+    assert item.document() == whole

@@ -59,36 +59,53 @@ def written(document: Any) -> bytes:
     return orjson.dumps(document, option=orjson.OPT_INDENT_2)
 
 
+# How deep a stored document is kept: as an item of a list answer ({"items": [here]}), where
+# nearly all of them are copied. A raw newline is never inside a JSON string, so each one starts
+# a line, and a document moves to another depth by changing the indentation after each.
+ITEM_DEPTH = 2
+ITEM_INDENT = "  " * ITEM_DEPTH
+
+
 @dataclass(frozen=True, slots=True)
 class StoredDocument:
     """A fact's stored document (api.stored_documents): its JSON exactly as the API writes it
-    alone, indented. A JSON answer copies it as it is: parsing it and writing it again was a
-    sixth of a page's time. CSV and the reading room parse it (`document`)."""
+    as an item of a list, each line after the first indented by ITEM_INDENT. A JSON answer
+    copies it as it is: parsing and writing it again was a sixth of a page's time, and
+    indenting it again a tenth of a timeline's. CSV and the reading room parse it
+    (`document`)."""
 
     json: str
 
     @classmethod
     def of(cls, document: Any) -> "StoredDocument":
-        return cls(written(document).decode())
+        return cls(written(document).decode().replace("\n", "\n" + ITEM_INDENT))
 
     def document(self) -> Document:
         return orjson.loads(self.json)  # type: ignore[no-any-return]
 
-    def nested(self, depth: int) -> orjson.Fragment:
-        """The JSON as a value `depth` levels deep in an answer `written`: a raw newline is
-        never inside a JSON string, so each one starts an indented line."""
-        return orjson.Fragment(self.json.replace("\n", "\n" + "  " * depth))
+    def at(self, depth: int) -> str:
+        """The JSON as a value `depth` levels deep in an answer `written`."""
+        if depth == ITEM_DEPTH:
+            return self.json
+        return self.json.replace("\n" + ITEM_INDENT, "\n" + "  " * depth)
+
+    def member_of(self, head: dict[str, Any], name: str) -> "StoredDocument":
+        """A document of `head`'s members, then this one as the member `name`: written as one,
+        with only `head` indented anew (this one moves one level down, once)."""
+        start = written(head).decode().replace("\n", "\n" + ITEM_INDENT)
+        members = start[: -len(ITEM_INDENT) - 2] + "," if head else "{"
+        member = f"\n{ITEM_INDENT}  {orjson.dumps(name).decode()}: {self.at(ITEM_DEPTH + 1)}"
+        return StoredDocument(members + member + "\n" + ITEM_INDENT + "}")
 
 
 def nested_list(stored: Sequence[StoredDocument], depth: int) -> orjson.Fragment:
-    """A list of stored documents as one value `depth` levels deep (see `nested`): a page's
-    items in one pass over the text, not one per item."""
+    """A list of stored documents as one value `depth` levels deep (see `StoredDocument`): a
+    page's items copied, re-indented only when the list is not where items are kept."""
     if not stored:
         return orjson.Fragment("[]")
-    inner = ("\n" + ",\n".join(item.json for item in stored)).replace(
-        "\n", "\n" + "  " * (depth + 1)
-    )
-    return orjson.Fragment("[" + inner + "\n" + "  " * depth + "]")
+    indent = "\n" + "  " * (depth + 1)
+    items = (item.at(depth + 1) for item in stored)
+    return orjson.Fragment("[" + indent + ("," + indent).join(items) + "\n" + "  " * depth + "]")
 
 
 # An item of a list: a document built for the request, or one read as stored.

@@ -34,7 +34,7 @@ from api.queries.facets import (
     facet_counts,
 )
 from api.queries.filters import Bound, any_of, bind, slugs_to_ids
-from api.search import SearchWay, condition, search_count, search_plan
+from api.search import SearchWay, condition, ordered_walk, search_plan
 
 EVENTS = table_of(Event)
 # A page reads its events' stored documents (api.stored_documents).
@@ -142,7 +142,9 @@ async def bind_filters(reader: Reader, filters: EventFilters, params: dict[str, 
         ids = await slugs_to_ids(reader, SOURCES, filters.source, "source", "/sources")
         shape["source"] = bind(params, "source", ids)
     if filters.q:
-        shape["search"] = (await search_plan(reader, "events", filters.q)).bind(params)
+        alone = replace(filters, q=None) == EventFilters()
+        plan = await search_plan(reader, "events", filters.q, alone)
+        shape["search"] = plan.bind(params)
     params.update(date_params(filters.dates))
     return EventShape(**shape)
 
@@ -208,10 +210,10 @@ def _related(dialect: str) -> list[ColumnElement[Any]]:
 
 @cache
 def _listing(dialect: str, shape: EventShape, has_from: bool, has_to: bool) -> Listing:
+    if shape.search == "ordered":  # searched alone, on SQLite: the index walks in list order
+        return Listing([ordered_walk("events")], STORED_ROWS)
     walks = fact_walks(EVENTS, conditions(dialect, shape), has_from, has_to, via(dialect, shape))
-    other_filters = shape != EventShape(search=shape.search) or has_from or has_to
-    count = search_count(dialect, "events", shape.search, other_filters)
-    return Listing(walks, STORED_ROWS, count)
+    return Listing(walks, STORED_ROWS)
 
 
 E = EVENTS

@@ -46,7 +46,7 @@ from api.queries.facets import (
     facet_counts,
 )
 from api.queries.filters import Bound, any_of, bind, slugs_to_ids
-from api.search import SearchWay, condition, search_count, search_plan
+from api.search import SearchWay, condition, ordered_walk, search_plan
 from api.vocabulary import ActorKind, StatementMode
 
 STATEMENTS = table_of(Statement)
@@ -160,7 +160,9 @@ async def bind_filters(
                 params, name, await slugs_to_ids(reader, table, values, name, listing)
             )
     if filters.q:
-        shape["search"] = (await search_plan(reader, "statements", filters.q)).bind(params)
+        alone = replace(filters, q=None) == StatementFilters()
+        plan = await search_plan(reader, "statements", filters.q, alone)
+        shape["search"] = plan.bind(params)
     params.update(date_params(filters.dates))
     return StatementShape(direct=filters.direct, anonymous=filters.anonymous, **shape)
 
@@ -257,10 +259,10 @@ def _same_words(s: FromClause) -> Any:
 
 @cache
 def statement_listing(dialect: str, shape: StatementShape, has_from: bool, has_to: bool) -> Listing:
+    if shape.search == "ordered":  # searched alone, on SQLite: the index walks in list order
+        return Listing([ordered_walk("statements")], STORED_ROWS)
     walks = fact_walks(STATEMENTS, conditions(dialect, shape), has_from, has_to, via(shape))
-    other_filters = shape != StatementShape(search=shape.search) or has_from or has_to
-    count = search_count(dialect, "statements", shape.search, other_filters)
-    return Listing(walks, STORED_ROWS, count)
+    return Listing(walks, STORED_ROWS)
 
 
 S = STATEMENTS

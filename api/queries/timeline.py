@@ -118,7 +118,6 @@ async def timeline_page(reader: Reader, filters: TimelineFilters, page: PageRequ
         ids = [row_id for row_kind, row_id in keys if row_kind == kind]
         if ids:
             for row in await reader.rows(_by_id(reader.dialect, facts, stored), ids=ids):
-                fact = stored_document(row).nested(1)
-                item = {"type": name, "date": documents.date(row, 2), name: fact}
-                found[(kind, row[0])] = StoredDocument.of(item)
+                head = {"type": name, "date": documents.date(row, 2)}
+                found[(kind, row[0])] = stored_document(row).member_of(head, name)
     return ListAnswer(result, [found[key] for key in keys], {})
