@@ -590,7 +590,7 @@ def test_both_ways_of_walking_a_search_that_matches_most_rows_find_the_same_page
             await database.aclose()
 
     assert asyncio.run(first_page()) == _first_matches(url, '"ba"*', sort == "-date")
-    page = compiled(listing.page_statement(sort != "date", False), "sqlite")
+    page = compiled(listing.page_statement(sort != "date", False, False), "sqlite")
     assert ("EXISTS" in page.sql) == (way == "many"), page.sql
     # Either way the date index is walked in list order: the matches are not looked up by id
     # and sorted.
