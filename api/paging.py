@@ -179,16 +179,11 @@ class Listing:
 
     @cached_property
     def count_statement(self) -> Select[Any]:
-        counts = [
-            select(func.count())
-            .select_from(walk.select.limit(COUNT_CUTOFF).subquery())
-            .scalar_subquery()
-            for walk in self.walks
-        ]
-        total: ColumnElement[Any] = counts[0]
-        for count in counts[1:]:
-            total = total + count
-        return select(total)
+        """The walks' rows, one walk after the other, up to COUNT_CUTOFF in all: a walk is not
+        read once the ones before it reached the cutoff."""
+        walks = [walk.select for walk in self.walks]
+        counted = (walks[0] if len(walks) == 1 else union_all(*walks)).limit(COUNT_CUTOFF)
+        return select(func.count()).select_from(counted.subquery())
 
     def page_statement(self, reverse: bool, with_cursor: bool, counted: bool) -> Select[Any]:
         """Rows in key order (`reverse`: the opposite order), after the cursor key (:key0…),
