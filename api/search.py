@@ -307,7 +307,7 @@ def condition(dialect: str, table: str, way: SearchWay) -> ColumnElement[bool]:
         return exists(_fts_matches(table, literal_column("1")).where(row))
     if way == "merged":
         # The set of every match, built from the index's keys as it reads them (in order, where
-        # ids would come unordered: 22 ms instead of 97 for `bala` and one speaker at 1M), which
+        # ids would come unordered: 29 ms instead of 97 for `bala` and one speaker at 1M), which
         # SQLite cannot use to look rows up by id, then sort them.
         key: ColumnElement[int] = literal_column(KEY.format(row=table))
         return key.in_(_fts_matches(table, literal_column("rowid")))
