@@ -13,11 +13,13 @@ from typing import Any
 
 import httpx
 import pytest
+from psycopg.pq import TransactionStatus
 from sqlalchemy import text
 
 from api.database import (
     READER_PRAGMAS,
     Database,
+    OneStatementReader,
     PostgresReader,
     Reader,
     SQLiteReader,
@@ -486,6 +488,46 @@ def test_sqlite_reads_its_pages_through_a_memory_map(
             await database.aclose()
 
     assert asyncio.run(mmap_size()) >= 1 << 30
+
+
+def _in_a_transaction(reader: Reader) -> bool:
+    inner = reader.reader if isinstance(reader, OneStatementReader) else reader
+    if isinstance(inner, SQLiteReader):
+        return inner.holder.connection.in_transaction
+    assert isinstance(inner, PostgresReader)
+    return inner.connection.info.transaction_status != TransactionStatus.IDLE
+
+
+@pytest.mark.parametrize("one_statement", [True, False])
+def test_a_read_of_one_statement_runs_without_a_transaction_and_refuses_a_second(
+    corpus: tuple[str, httpx.Client, Captured], one_statement: bool
+) -> None:
+    """A single item is one statement, a snapshot by itself: it runs without BEGIN and COMMIT
+    (two round trips on PostgreSQL). A second statement would see another snapshot: refused.
+    Any other read runs in a transaction, one snapshot for all its statements."""
+    url = corpus[0]
+
+    async def read(reader: Reader) -> bool:
+        await reader.rows(text("SELECT id FROM statements WHERE id = 1"))
+        return _in_a_transaction(reader)
+
+    async def twice(reader: Reader) -> None:
+        await reader.rows(text("SELECT 1"))
+        await reader.rows(text("SELECT 2"))
+
+    async def reads() -> bool:
+        database = Database(url)
+        try:
+            in_a_transaction = await database.read(read, one_statement=one_statement)
+            if one_statement:
+                with pytest.raises(AssertionError):
+                    await database.read(twice, one_statement=True)
+            await database.read(twice)  # the connection is usable again, either way
+            return in_a_transaction
+        finally:
+            await database.aclose()
+
+    assert asyncio.run(reads()) is not one_statement
 
 
 def test_reads_one_after_another_reuse_the_connection_given_back_last(
