@@ -30,6 +30,7 @@ from typing import Any, Literal
 
 from sqlalchemy import (
     ColumnElement,
+    Date,
     Integer,
     Select,
     bindparam,
@@ -39,6 +40,7 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.sql.elements import TextClause
 
 from api.database import SEARCH_PARAMETER, Reader
 from api.errors import InvalidParameter
@@ -290,8 +292,10 @@ def _fts_matches(table: str, *columns: ColumnElement[Any]) -> Select[Any]:
 # matches are fetched by id and sorted; of "many", each row that the list's walk reads is looked
 # up in the full-text index; "merged": more than a few, but a prefix no index keeps merged, or
 # too few rows match for looking up row by row to pay (`row_by_row_pays`), so the set of every
-# match is built once.
-SearchWay = Literal["ordered", "few", "many", "merged"]
+# match is built once. PostgreSQL: a list searched alone for words of few rows takes its
+# "matches" from the full-text index and sorts them (`matched_walk`); any other search is
+# "planned" by PostgreSQL with its words.
+SearchWay = Literal["ordered", "few", "many", "merged", "matches", "planned"]
 
 
 def condition(dialect: str, table: str, way: SearchWay) -> ColumnElement[bool]:
@@ -320,6 +324,31 @@ def ordered_walk(table: str) -> Walk:
     in its key order, which is the list's."""
     key: ColumnElement[int] = literal_column("rowid", Integer)
     return Walk(_fts_matches(table, literal_column(ID_OF_KEY).label("id")), (key,))
+
+
+@cache
+def matched_walk(table: str) -> Walk:
+    """The rows of a list filtered by its search alone, for words of few rows (PostgreSQL):
+    the full-text index's matches, sorted. The planner would rather walk the date index and
+    test each row, which it costs as nothing: a word in 3,889 of the 1M statements read 11,875
+    rows for a page, 20 ms, where these take 9.5 (146 to 3.9 ms for a word of 2,900)."""
+    found = (
+        select(literal_column("id", Integer), literal_column("sort_date", Date))
+        .select_from(text(table))
+        .where(condition("postgresql", table, "planned"))
+        .offset(0)  # a fence: the planner plans the matches apart from the page's order
+        .subquery("matches")
+    )
+    return Walk(select(found.c.id), (found.c.sort_date, found.c.id))
+
+
+@cache
+def _estimated(table: str) -> TextClause:
+    """PostgreSQL's estimate of the rows a search matches, from its statistics of the words."""
+    return text(
+        f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {table} "
+        f"WHERE {table}.search_vector @@ to_tsquery('simple'::regconfig, :{SEARCH_PARAMETER})"
+    )
 
 
 @cache
@@ -380,7 +409,11 @@ async def search_plan(reader: Reader, table: str, raw: str, alone: bool) -> Sear
     query = await expand(reader, SearchQuery.parse(raw))
     match = match_expression(reader.dialect, query)
     if reader.dialect == "postgresql":
-        return SearchPlan(match, "few")  # PostgreSQL plans a search with its words
+        if not alone:
+            return SearchPlan(match, "planned")
+        ((explained,),) = await reader.rows(_estimated(table), q_match=match)
+        matches = explained[0]["Plan"]["Plan Rows"]
+        return SearchPlan(match, "matches" if matches <= MANY_MATCHES else "planned")
     if alone:
         return SearchPlan(match, "ordered")
     sample = MANY_MATCHES + 1

@@ -289,7 +289,11 @@ def rare_search(url: str, client: httpx.Client, captured: Captured) -> list[tupl
     captured.statements.clear()
     response = client.get("/statements", params={"q": f'"{words[2]} {words[3]} {words[4]}"'})
     assert response.status_code == 200 and 1 <= response.json()["total"] < 10
-    searches = [(sql, params) for sql, params in captured.statements if "q_match" in params]
+    searches = [
+        (sql, params)
+        for sql, params in captured.statements
+        if "q_match" in params and not sql.startswith("EXPLAIN")  # PostgreSQL's estimate
+    ]
     assert searches
     return searches
 
@@ -332,6 +336,34 @@ def test_a_search_of_rare_words_reads_its_rows_not_the_whole_date_index(
         plan = explained(url, sql, params)
         assert removed_by_filter(plan) < STATEMENTS / 10, plan
         assert not re.search(r"SCAN statements USING (COVERING )?INDEX ix_statements_sort", plan)
+
+
+@pytest.mark.parametrize("corpus", ["postgresql"], indirect=True)
+def test_a_list_searched_alone_for_a_word_of_few_rows_sorts_its_matches(
+    corpus: tuple[str, httpx.Client, Captured],
+) -> None:
+    """PostgreSQL would walk the date index and test each row for a word in a few percent of
+    the rows, a cost it estimates as nothing (146 ms for a word of 2,900 of the 1M statements):
+    when its estimate says few rows match, the matches are read from the full-text index and
+    sorted."""
+    url, client, captured = corpus
+    engine = create_db_engine(url)
+    with engine.connect() as connection:
+        word = connection.scalar(
+            text(
+                "SELECT word FROM ts_stat('SELECT search_vector FROM statements') "
+                "WHERE ndoc BETWEEN :low AND :high ORDER BY ndoc, word LIMIT 1"
+            ),
+            {"low": 400, "high": 900},  # of 10,000: PostgreSQL walks the date index for them
+        )
+    engine.dispose()
+    captured.statements.clear()
+    response = client.get("/statements", params={"q": f'"{word}"'})
+    assert response.status_code == 200, response.text
+    [(sql, params)] = [(s, p) for s, p in captured.statements if "limit_plus_one" in p]
+    plan = explained(url, sql, params)
+    assert "Bitmap Index Scan on ix_statements_search" in plan, plan
+    assert "ix_statements_sort" not in plan, plan
 
 
 @pytest.mark.parametrize("speakers", [1, 2])
