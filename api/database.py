@@ -381,7 +381,7 @@ class Database:
     async def read(self, read: Read[T], *, one_statement: bool = False) -> T:
         """`read`'s answer, read in one snapshot. `one_statement`: `read` runs a single
         statement, a snapshot by itself: no transaction around it (on PostgreSQL, the round
-        trips of BEGIN and COMMIT, a fifth of a single item's time)."""
+        trips of BEGIN and COMMIT, a third of a single item's time in one process)."""
         await self.pool.acquire()
         if self.dialect == "sqlite":
             return await self._read_sqlite(read, one_statement)
