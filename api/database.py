@@ -489,9 +489,12 @@ class Database:
                 # of a question, their joins cost PostgreSQL more to plan than to run. A generic
                 # plan does not know a page's LIMIT and costs a page as a third of its table:
                 # past jit_above_cost PostgreSQL compiled it with JIT on every run, 81 ms of a
-                # 113 ms deep page at 1M statements. Our statements are short: no JIT.
+                # 113 ms deep page at 1M statements. Our statements are short: no JIT, and no
+                # parallel workers (the count of a date range's three walks started two, about
+                # 5 ms of a 7.5 ms page of events at 1M, and CPU that other requests wait for).
                 options=f"-c statement_timeout={timeout_ms} -c default_transaction_read_only=on "
-                "-c plan_cache_mode=force_generic_plan -c jit=off",
+                "-c plan_cache_mode=force_generic_plan -c jit=off "
+                "-c max_parallel_workers_per_gather=0",
                 prepare_threshold=0,
             )
         except psycopg.OperationalError as error:
