@@ -304,16 +304,25 @@ def named(sql: str) -> str:
     return re.sub(r"%\((\w+)\)s", r"(:\1)", sql).replace("%%", "%")
 
 
-def explained(url: str, sql: str, params: dict[str, Any]) -> str:
-    """The plan of a captured statement, run: EXPLAIN ANALYZE on PostgreSQL (its rows removed
-    by a filter say what was read for nothing), EXPLAIN QUERY PLAN on SQLite."""
+def explained(
+    url: str, sql: str, params: dict[str, Any], settings: dict[str, str] | None = None
+) -> str:
+    """The plan of a captured statement, run on a connection of the server's own: EXPLAIN
+    ANALYZE on PostgreSQL (its rows removed by a filter say what was read for nothing), with
+    `settings` changed for its transaction; EXPLAIN QUERY PLAN on SQLite."""
 
     async def plan_of() -> str:
         database = Database(url)
         how = "EXPLAIN (ANALYZE) " if database.dialect == "postgresql" else "EXPLAIN QUERY PLAN "
         values = {k: v for k, v in params.items() if f":{k}" in named(sql)}
+
+        async def read(reader: Reader) -> list[Any]:
+            for name, value in (settings or {}).items():
+                await reader.rows(text(f"SELECT set_config('{name}', '{value}', true)"))
+            return await reader.rows(text(how + named(sql)), **values)
+
         try:
-            plan = await database.read(lambda r: r.rows(text(how + named(sql)), **values))
+            plan = await database.read(read)
         finally:
             await database.aclose()
         column = 0 if database.dialect == "postgresql" else 3
@@ -483,22 +492,7 @@ def test_postgresql_never_compiles_a_page_with_jit(
     cursor = client.get("/statements?limit=5").json()["next_cursor"]
     assert client.get("/statements", params={"cursor": cursor}).status_code == 200
     sql, params = next((s, p) for s, p in captured.statements if "key0" in p)
-    values = {k: v for k, v in params.items() if f":{k}" in named(sql)}
-
-    async def explain_with_jit_at_any_cost() -> str:
-        database = Database(url)
-
-        async def read(reader: Any) -> str:
-            await reader.rows(text("SELECT set_config('jit_above_cost', '0', true)"))
-            rows = await reader.rows(text("EXPLAIN (ANALYZE) " + named(sql)), **values)
-            return "\n".join(str(row[0]) for row in rows)
-
-        try:
-            return await database.read(read)
-        finally:
-            await database.aclose()
-
-    plan = asyncio.run(explain_with_jit_at_any_cost())
+    plan = explained(url, sql, params, {"jit_above_cost": "0"})
     assert "Index" in plan and "JIT" not in plan, plan
 
 
@@ -521,23 +515,8 @@ def test_postgresql_never_plans_a_request_with_parallel_workers(
     captured.statements.clear()
     assert client.get("/events?from=2024-01-01&to=2024-12-31").status_code == 200
     sql, params = next((s, p) for s, p in captured.statements if "limit_plus_one" in p)
-    values = {k: v for k, v in params.items() if f":{k}" in named(sql)}
-
-    async def explain_with_parallel_workers_for_free() -> str:
-        database = Database(url)
-
-        async def read(reader: Any) -> str:
-            for setting in FREE_PARALLEL_WORKERS:
-                await reader.rows(text(f"SELECT set_config('{setting}', '0', true)"))
-            rows = await reader.rows(text("EXPLAIN " + named(sql)), **values)
-            return "\n".join(str(row[0]) for row in rows)
-
-        try:
-            return await database.read(read)
-        finally:
-            await database.aclose()
-
-    plan = asyncio.run(explain_with_parallel_workers_for_free())
+    free = {setting: "0" for setting in FREE_PARALLEL_WORKERS}
+    plan = explained(url, sql, params, free)
     assert "Gather" not in plan and "Parallel" not in plan, plan
 
 
