@@ -346,6 +346,16 @@ def matched_walk(table: str) -> Walk:
     return Walk(select(found.c.id), (found.c.sort_date, found.c.id))
 
 
+def walk_alone(table: str, way: SearchWay | None) -> Walk | None:
+    """The walk of a list filtered by its search alone when the full-text index is walked
+    itself ("ordered" on SQLite, "matches" on PostgreSQL); None when the list's own walks are."""
+    if way == "ordered":
+        return ordered_walk(table)
+    if way == "matches":
+        return matched_walk(table)
+    return None
+
+
 @cache
 def _estimated(table: str) -> TextClause:
     """PostgreSQL's estimates of the rows a search matches (from its statistics of the words),

@@ -34,7 +34,7 @@ from api.queries.facets import (
     facet_counts,
 )
 from api.queries.filters import Bound, any_of, bind, slugs_to_ids
-from api.search import SearchWay, condition, matched_walk, ordered_walk, search_plan
+from api.search import SearchWay, condition, search_plan, walk_alone
 
 EVENTS = table_of(Event)
 # A page reads its events' stored documents (api.stored_documents).
@@ -210,10 +210,9 @@ def _related(dialect: str) -> list[ColumnElement[Any]]:
 
 @cache
 def _listing(dialect: str, shape: EventShape, has_from: bool, has_to: bool) -> Listing:
-    if shape.search == "ordered":  # searched alone, on SQLite: the index walks in list order
-        return Listing([ordered_walk("events")], STORED_ROWS)
-    if shape.search == "matches":  # searched alone for words of few rows, on PostgreSQL
-        return Listing([matched_walk("events")], STORED_ROWS)
+    searched = walk_alone("events", shape.search)
+    if searched is not None:
+        return Listing([searched], STORED_ROWS)
     walks = fact_walks(EVENTS, conditions(dialect, shape), has_from, has_to, via(dialect, shape))
     return Listing(walks, STORED_ROWS)
 

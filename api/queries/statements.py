@@ -46,7 +46,7 @@ from api.queries.facets import (
     facet_counts,
 )
 from api.queries.filters import Bound, any_of, bind, slugs_to_ids
-from api.search import SearchWay, condition, matched_walk, ordered_walk, search_plan
+from api.search import SearchWay, condition, search_plan, walk_alone
 from api.vocabulary import ActorKind, StatementMode
 
 STATEMENTS = table_of(Statement)
@@ -259,10 +259,9 @@ def _same_words(s: FromClause) -> Any:
 
 @cache
 def statement_listing(dialect: str, shape: StatementShape, has_from: bool, has_to: bool) -> Listing:
-    if shape.search == "ordered":  # searched alone, on SQLite: the index walks in list order
-        return Listing([ordered_walk("statements")], STORED_ROWS)
-    if shape.search == "matches":  # searched alone for words of few rows, on PostgreSQL
-        return Listing([matched_walk("statements")], STORED_ROWS)
+    searched = walk_alone("statements", shape.search)
+    if searched is not None:
+        return Listing([searched], STORED_ROWS)
     walks = fact_walks(STATEMENTS, conditions(dialect, shape), has_from, has_to, via(shape))
     return Listing(walks, STORED_ROWS)
 
