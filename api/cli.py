@@ -235,6 +235,7 @@ def serve(
     import uvicorn
 
     from api.main import prepare_database
+    from api.serving import UVICORN_PROTOCOLS
 
     settings = _settings(database_url)
     if seed:
@@ -247,8 +248,7 @@ def serve(
         host=host,
         port=port,
         workers=workers or settings.workers,
-        loop="uvloop",
-        http="httptools",
         access_log=access_log,
         log_level="info",
+        **UVICORN_PROTOCOLS,
     )

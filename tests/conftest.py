@@ -24,6 +24,7 @@ from api.database import create_db_engine
 from api.loader import load, seed_files
 from api.main import create_app
 from api.schema_version import upgrade
+from api.serving import UVICORN_PROTOCOLS
 from api.settings import PROJECT_ROOT, Settings
 
 BACKENDS = [b for b in os.environ.get("EVENTDB_TEST_BACKENDS", "sqlite,postgresql").split(",") if b]
@@ -105,7 +106,9 @@ class LiveServer:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=port, log_level="warning")
+        config = uvicorn.Config(
+            self.app, host="127.0.0.1", port=port, log_level="warning", **UVICORN_PROTOCOLS
+        )
         self.server = uvicorn.Server(config)
         self.url = f"http://127.0.0.1:{port}"
         self.thread = threading.Thread(target=self.server.run, daemon=True)
