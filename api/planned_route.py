@@ -14,13 +14,12 @@ endpoint that does not return a Response), or an app with dependency overrides, 
 FastAPI as usual.
 """
 
+import copy
 import inspect
 from collections.abc import Awaitable, Callable, Coroutine
-from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-import fastapi.routing
 from fastapi import Request, Response
 from fastapi._compat import ModelField, get_missing_field_error
 from fastapi._compat.shared import field_annotation_is_sequence, lenient_issubclass
@@ -29,12 +28,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from starlette.datastructures import QueryParams
-
-# FastAPI 0.16x builds an included route's handler under this context (its dependant holds the
-# router's dependencies); earlier versions build a new route instead.
-_included_route: ContextVar[Any] | None = getattr(
-    fastapi.routing, "_effective_route_context_var", None
-)
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
@@ -153,28 +146,29 @@ def route_plan(dependant: Dependant) -> Plan | None:
 
 
 class PlannedRoute(APIRoute):
-    """An APIRoute solved by its plan; FastAPI solves it when it has none, or when the app has
-    dependency overrides (a test's)."""
+    """An APIRoute solved by its plan; FastAPI solves it when it has none, or when the app that
+    asks has dependency overrides (a test's)."""
 
     def get_route_handler(self) -> Handler:
-        route: Any = self
-        context = _included_route.get() if _included_route else None
-        if context is not None and context.original_route is self:
-            route = context
         solved_by_fastapi = super().get_route_handler()
-        plan = route_plan(route.dependant)
-        if plan is None:
-            return solved_by_fastapi
-        endpoint = plan.call
-        overrides_provider = route.dependency_overrides_provider
+        plan = route_plan(self.dependant)
 
         async def handler(request: Request) -> Response:
-            if getattr(overrides_provider, "dependency_overrides", None):
+            if request.app.dependency_overrides:
+                return await self.solved_with_overrides_of(request.app)(request)
+            if plan is None:
                 return await solved_by_fastapi(request)
             values, errors = await plan.solve(request, {})
             if errors:
                 raise RequestValidationError(errors)
-            response: Response = await endpoint(**values)
+            response: Response = await plan.call(**values)
             return response
 
         return handler
+
+    def solved_with_overrides_of(self, app: Any) -> Handler:
+        """FastAPI's own handler, with `app`'s dependency overrides: a route is shared by every
+        app built in the process (api.main.add_routes), so the overrides are the asking app's."""
+        route = copy.copy(self)
+        route.dependency_overrides_provider = app
+        return APIRoute.get_route_handler(route)

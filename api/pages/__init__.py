@@ -7,18 +7,18 @@ and renders from Jinja2 templates (api/templates) with one style sheet and one s
 (api/static/reading). Everything reads with JavaScript off.
 """
 
-from fastapi import APIRouter
-
 from api.pages import actors, home, listing, sources, timeline
 from api.pages.render import STATIC_DIR, STATIC_URL
 from api.pages.routing import no_such_page_router
 
-router = APIRouter()
-router.include_router(home.router)
-router.include_router(sources.router)
-router.include_router(listing.router)
-router.include_router(actors.router)
-router.include_router(timeline.router)
-router.include_router(no_such_page_router())
+# In the order they match: the page that answers any other path under /read comes last.
+ROUTERS = [
+    home.router,
+    sources.router,
+    listing.router,
+    actors.router,
+    timeline.router,
+    no_such_page_router(),
+]
 
-__all__ = ["STATIC_DIR", "STATIC_URL", "router"]
+__all__ = ["ROUTERS", "STATIC_DIR", "STATIC_URL"]

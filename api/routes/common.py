@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from api.database import Database
@@ -46,12 +47,18 @@ CSV_HEADERS = {
 }
 
 
+def operation_id(route: APIRoute) -> str:
+    """Readable operation ids for generated clients: `list_statements`, `get_actor`…"""
+    return route.name
+
+
 def resource_router(tag: str) -> APIRouter:
     return APIRouter(
         route_class=PlannedRoute,
         tags=[tag],
         dependencies=[Depends(refuse_unknown_parameters)],
         responses=ERROR_RESPONSES,
+        generate_unique_id_function=operation_id,
     )
 
 
