@@ -186,9 +186,10 @@ class Listing:
         return select(func.count()).select_from(counted.subquery())
 
     def page_statement(self, reverse: bool, with_cursor: bool, counted: bool) -> Select[Any]:
-        """Rows in key order (`reverse`: the opposite order), after the cursor key (:key0…),
-        each ending in the list's total (`counted`: up to COUNT_CUTOFF, by the count statement
-        run once as a subquery; else NULL) and its key (`width` columns)."""
+        """The rows of a page, after the cursor key (:key0…) in key order (`reverse`: the
+        opposite order), not sorted, each ending in the list's total (`counted`: up to
+        COUNT_CUTOFF, by the count statement run once as a subquery; else NULL) and its key
+        (`width` columns)."""
         shape = (reverse, with_cursor, counted)
         if shape not in self._pages:
             self._pages[shape] = self._build_page(reverse, with_cursor, counted)
@@ -223,11 +224,9 @@ class Listing:
         keys = [page.c[f"key{i}"] for i in range(self.width)]
         statement = self.rows(page) if self.rows else select(page.c.id)
         total = (self.count_statement.scalar_subquery() if counted else null()).label("total")
-        return (
-            statement.add_columns(total, *keys)
-            .order_by(*(c.desc() if reverse else c for c in keys))
-            .limit(limit)
-        )
+        # Not ordered again here: both databases sorted each row whole, its stored document
+        # with it (SQLite in a temporary B-tree), where `fetch_page` sorts the page's keys.
+        return statement.add_columns(total, *keys)
 
 
 def _as_column(part: KeyPart) -> ColumnElement[Any]:
@@ -275,6 +274,9 @@ async def fetch_page(
     )
     rows = await reader.rows(statement, limit_plus_one=request.limit + 1, **params, **key_params)
     width = listing.width
+    # In key order: keys are never NULL, and compare as the databases order them (text keys
+    # byte by byte, api.models.Key).
+    rows.sort(key=lambda row: tuple(row[-width:]), reverse=descending != backwards)
     if rows and counted_with_page:
         counted = rows[0][-width - 1]
     elif cursor is None and len(rows) <= request.limit:  # the whole list, or nothing

@@ -4,15 +4,15 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, Table, select
+from sqlalchemy import FromClause, Select, and_, select
 
 from api import documents
-from api.database import Reader
+from api.database import Reader, Row
 from api.models import Event, EventDocument, Statement, StatementDocument, table_of
 from api.paging import Listing, PageRequest, Walk, fetch_page
 from api.queries import events, statements
 from api.queries.actors import actor_ids
-from api.queries.common import DateRange, StoredDocument, date_columns, id_in, stored_document
+from api.queries.common import DateRange, StoredDocument, date_columns
 from api.queries.dates import date_params, fact_walks
 from api.queries.facets import ListAnswer
 from api.queries.filters import Bound, bind, slugs_to_ids
@@ -73,23 +73,42 @@ def _listing(dialect: str, shape: TimelineShape, has_from: bool, has_to: bool) -
             )
         ),
     ]
-    return Listing(walks)
+    return Listing(walks, _rows)
 
 
-@cache
-def _by_id(dialect: str, facts: Table, stored: Table) -> Select[Any]:
-    """The facts of one kind whose ids are `ids`: each one's stored document, and its date."""
-    return (
-        select(facts.c.id, stored.c.body, *date_columns(facts))
-        .join(stored, stored.c.id == facts.c.id)
-        .where(id_in(facts.c.id, dialect, "ids"))
-    )
+# Each kind of fact, in the order of a row of `_rows`: its stored document, then its date.
+KINDS = (
+    (EVENT, "event", EVENTS, EVENT_DOCUMENTS),
+    (STATEMENT, "statement", STATEMENTS, STATEMENT_DOCUMENTS),
+)
+KIND_WIDTH = 1 + len(date_columns(EVENTS))
+
+
+def _rows(page: FromClause) -> Select[Any]:
+    """Each item of a page (whose kind is `key1`): the stored document and date of its event,
+    or of its statement, read in the page's statement (three statements were a page before)."""
+    statement = select(page.c.id).select_from(page)
+    for kind, _, facts, stored in KINDS:
+        statement = statement.outerjoin(
+            facts, and_(page.c.key1 == kind, facts.c.id == page.c.id)
+        ).outerjoin(stored, stored.c.id == facts.c.id)
+        statement = statement.add_columns(stored.c.body, *date_columns(facts))
+    return statement
+
+
+def _item(row: Row) -> StoredDocument:
+    """A row of `_rows` as its timeline item: the type, the date, then the fact itself."""
+    kind = row[-2]  # the middle of the row's key (date, kind, id)
+    at = 1 + kind * KIND_WIDTH
+    name = KINDS[kind][1]
+    head = {"type": name, "date": documents.date(row, at + 1)}
+    return StoredDocument(row[at]).member_of(head, name)
 
 
 async def timeline_page(reader: Reader, filters: TimelineFilters, page: PageRequest) -> ListAnswer:
     """Events and statements in one list sorted by (date, kind, id): each list (and each of its
     date branches) is paged on its own index, the keys are merged, then the page's events and
-    statements are read by id, all in the request's one snapshot."""
+    statements are read by id, in the same statement."""
     params: dict[str, Any] = {}
     shape: dict[str, Any] = {}
     if filters.actor:
@@ -109,15 +128,4 @@ async def timeline_page(reader: Reader, filters: TimelineFilters, page: PageRequ
         reader.dialect, TimelineShape(**shape), dates.start is not None, dates.end is not None
     )
     result = await fetch_page(reader, listing, page, **params)
-    keys = [(row[-2], row[-1]) for row in result.rows]  # (kind, id): the end of each row's key
-    found: dict[tuple[int, int], StoredDocument] = {}
-    for kind, facts, stored, name in (
-        (EVENT, EVENTS, EVENT_DOCUMENTS, "event"),
-        (STATEMENT, STATEMENTS, STATEMENT_DOCUMENTS, "statement"),
-    ):
-        ids = [row_id for row_kind, row_id in keys if row_kind == kind]
-        if ids:
-            for row in await reader.rows(_by_id(reader.dialect, facts, stored), ids=ids):
-                head = {"type": name, "date": documents.date(row, 2)}
-                found[(kind, row[0])] = stored_document(row).member_of(head, name)
-    return ListAnswer(result, [found[key] for key in keys], {})
+    return ListAnswer(result, [_item(row) for row in result.rows], {})
