@@ -340,8 +340,9 @@ def matched_walk(table: str) -> Walk:
         select(literal_column("id", Integer), literal_column("sort_date", Date))
         .select_from(text(table))
         .where(condition("postgresql", table, "planned"))
-        .offset(0)  # a fence: the planner plans the matches apart from the page's order
-        .subquery("matches")
+        .cte("matches")
+        # Found once for the page and its count, and planned apart from the page's order.
+        .prefix_with("MATERIALIZED")
     )
     return Walk(select(found.c.id), (found.c.sort_date, found.c.id))
 
