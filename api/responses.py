@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 from fastapi import Request, Response
+from starlette.datastructures import URL
 
 from api.documents import Document
 from api.paging import PageRequest, PageResult
@@ -34,18 +35,23 @@ def etag_matches(etag: str, if_none_match: str) -> bool:
     }
 
 
+def page_urls(url: URL, next_cursor: str | None, prev_cursor: str | None) -> dict[str, str | None]:
+    """The URLs of the next, previous and first pages of the list at `url`."""
+    url = url.remove_query_params("cursor")
+    first = str(url)
+    # A cursor is URL-safe base64 (api.paging.Cursor): it ends the query as it is, where
+    # `include_query_params` would put it, without the query parsed and encoded again.
+    then = first + ("&" if url.query else "?") + "cursor="
+    return {
+        "next": then + next_cursor if next_cursor else None,
+        "prev": then + prev_cursor if prev_cursor else None,
+        "first": first,
+    }
+
+
 def _links(request: Request, result: PageResult) -> tuple[dict[str, str | None], dict[str, str]]:
     """The URLs of the next, previous and first pages, and the `Link` header that lists them."""
-    url = request.url.remove_query_params("cursor")
-    links = {
-        "next": str(url.include_query_params(cursor=result.next_cursor))
-        if result.next_cursor
-        else None,
-        "prev": str(url.include_query_params(cursor=result.prev_cursor))
-        if result.prev_cursor
-        else None,
-        "first": str(url),
-    }
+    links = page_urls(request.url, result.next_cursor, result.prev_cursor)
     header = ", ".join(f'<{target}>; rel="{rel}"' for rel, target in links.items() if target)
     return links, {"Link": header}
 

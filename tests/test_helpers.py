@@ -7,13 +7,14 @@ from typing import Any
 
 import orjson
 import pytest
+from starlette.datastructures import URL
 
 from api.errors import InvalidCursor, InvalidParameter
 from api.paging import PageRequest, decode_cursor, filters_fingerprint
 from api.queries.common import DateRange, StoredDocument, nested_list
 from api.queries.dates import date_params
 from api.query_string import normalize
-from api.responses import etag_matches, flatten, neutralize
+from api.responses import etag_matches, flatten, neutralize, page_urls
 from api.search import SearchQuery, estimated_matches, match_expression, row_by_row_pays
 from api.text import compounds, search_tokens, sentence_around, sentence_breaks, token, words
 
@@ -413,3 +414,31 @@ def test_a_stored_document_as_the_last_member_of_another_is_written_as_if_parsed
     whole = {**head, "event": document}
     assert item == StoredDocument.of(whole)
     assert item.document() == whole
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://api.example/statements",
+        "http://api.example/statements?speaker=blinken",
+        "http://api.example/statements?cursor=eyJsaXN0Ijoi&speaker=blinken",
+        "http://api.example/statements?speaker=blinken&cursor=eyJsaXN0Ijoi",
+        "http://api.example/statements?q=cease+fire&sort=-date&limit=3",
+        "http://api.example/statements?q=%22cease%20fire%22&from=",
+        "http://api.example/timeline?actor=hamas&actor=isra%C3%ABl",
+        "https://api.example:8443/root/events?cursor=a&cursor=b",
+    ],
+)
+@pytest.mark.parametrize(
+    "cursors", [("eyJsaXN0IjoiL3N0YXRlbWVudHMifQ", None), (None, "a-b_c"), (None, None)]
+)
+def test_a_page_links_its_neighbours_as_starlette_would_add_their_cursor(
+    url: str, cursors: tuple[str | None, str | None]
+) -> None:
+    without = URL(url).remove_query_params("cursor")
+    expected = {
+        "next": str(without.include_query_params(cursor=cursors[0])) if cursors[0] else None,
+        "prev": str(without.include_query_params(cursor=cursors[1])) if cursors[1] else None,
+        "first": str(without),
+    }
+    assert page_urls(URL(url), *cursors) == expected
