@@ -14,6 +14,7 @@ and the key of the item it continues from; any other list, filter or sort refuse
 import base64
 import binascii
 import hashlib
+import operator
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -172,6 +173,7 @@ class Listing:
         self.walks = tuple(walks)
         self.rows = rows
         self.width = len(self.walks[0].key)
+        self.key_of = operator.itemgetter(*range(-self.width, 0))  # a row's key: its last columns
         self.key_types = [
             int if isinstance(part, int) else part.type.python_type for part in self.walks[0].key
         ]
@@ -276,7 +278,7 @@ async def fetch_page(
     width = listing.width
     # In key order: keys are never NULL, and compare as the databases order them (text keys
     # byte by byte, api.models.Key).
-    rows.sort(key=lambda row: tuple(row[-width:]), reverse=descending != backwards)
+    rows.sort(key=listing.key_of, reverse=descending != backwards)
     if rows and counted_with_page:
         counted = rows[0][-width - 1]
     elif cursor is None and len(rows) <= request.limit:  # the whole list, or nothing

@@ -6,12 +6,12 @@ same answer sent gzipped is another series of bytes with the same meaning.
 """
 
 import csv
-import hashlib
 import io
 from collections.abc import Sequence
 from typing import Any
 
 import orjson
+import xxhash
 from fastapi import Request, Response
 from starlette.datastructures import URL
 
@@ -116,7 +116,9 @@ def _respond(
     if media_type.startswith("text/csv"):
         name = request.url.path.strip("/").replace("/", "-") or "eventdb.csv"
         headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    etag = 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    # The body's 128-bit xxHash: SHA-256 of a page took 28 µs per 50 KB (4% of a worker's time
+    # under the benchmark's mix), xxh3 under 1 µs; an ETag needs no protection from forgery.
+    etag = 'W/"' + xxhash.xxh3_128_hexdigest(body) + '"'
     headers["ETag"] = etag
     if etag_matches(etag, request.headers.get("if-none-match", "")):
         return Response(status_code=304, headers=headers)
