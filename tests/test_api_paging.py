@@ -1,9 +1,17 @@
 """Lists: stable order, cursor paging that never skips or repeats, totals and Link headers."""
 
+import asyncio
 import re
+from dataclasses import replace
+from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
+
+from api.database import Database, Reader
+from api.models import Statement, table_of
+from api.paging import Direction, Listing, PageRequest, Walk, fetch_page
 
 LISTS = [
     "/actors",
@@ -185,3 +193,37 @@ def test_a_cursor_survives_a_new_limit_and_the_csv_of_the_same_list(client: http
         "/statements.csv", params={"limit": 3, "speaker": "blinken", "cursor": page["next_cursor"]}
     )
     assert as_csv.status_code == 200
+
+
+@pytest.mark.parametrize("sort", ["date", "-date"])
+@pytest.mark.parametrize("direction", ["next", "prev"])
+def test_a_page_is_in_key_order_whatever_order_its_statement_returns_rows_in(
+    seeded_database_url: str, sort: str, direction: Direction
+) -> None:
+    """The page's statement is not ordered around its items' columns (api.paging): fetch_page
+    puts its rows in key order, here from a statement that returns them backwards."""
+    statements = table_of(Statement)
+    walk = Walk(select(statements.c.id), (statements.c.sort_date, statements.c.id))
+    backwards = Listing([walk], lambda page: select(page.c.id).order_by(page.c.id.desc()))
+    forwards = Listing([walk])
+    first = PageRequest("/test", "none", sort, 4, None)
+
+    async def pages() -> tuple[list[Any], list[Any]]:
+        database = Database(seeded_database_url)
+
+        async def read(reader: Reader) -> tuple[list[Any], list[Any]]:
+            # A cursor from the middle of the list, so that both directions have a full page.
+            middle = await fetch_page(reader, forwards, replace(first, limit=8))
+            request = replace(first, cursor=first.cursor_to(direction, middle.rows[-1][-2:]))
+            found = await fetch_page(reader, backwards, request)
+            expected = await fetch_page(reader, forwards, request)
+            return [row[0] for row in found.rows], [row[0] for row in expected.rows]
+
+        try:
+            return await database.read(read)
+        finally:
+            await database.aclose()
+
+    found, expected = asyncio.run(pages())
+    assert len(found) == 4
+    assert found == expected
