@@ -4,6 +4,7 @@ FastAPI's per-request solver; they must answer exactly as FastAPI's solver would
 An app with any dependency override is solved by FastAPI itself: the same app, with an override
 that changes nothing, is the reference its planned twin is compared with."""
 
+import asyncio
 from collections.abc import Iterator
 
 import httpx
@@ -96,3 +97,23 @@ def test_every_api_route_has_a_plan() -> None:
     for route in routes:
         assert isinstance(route, PlannedRoute), route.path
         assert route_plan(route.dependant) is not None, route.path
+
+
+@pytest.mark.parametrize("path", ["/statements/12", "/actors/blinken", "/timeline?actor=hamas"])
+def test_a_route_is_found_under_a_proxy_s_root_path(seeded_database_url: str, path: str) -> None:
+    """Behind a proxy that serves the API under /api (uvicorn --root-path /api), a route looks
+    for its path after the root path (PlannedRoute.matches skips the routes it cannot match)."""
+    app = create_app(Settings(database_url=seeded_database_url, cache_seconds=0))
+
+    async def ask() -> tuple[httpx.Response, httpx.Response]:
+        transport = httpx.ASGITransport(app=app, root_path="/api")
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://eventdb", follow_redirects=True
+        ) as http:
+            return await http.get("/api" + path), await http.get(path)
+
+    proxied, direct = asyncio.run(ask())
+    assert proxied.status_code == 200, proxied.text
+    # Links name the root path; the facts are the same.
+    assert proxied.json().get("items") == direct.json().get("items")
+    assert proxied.json().get("id") == direct.json().get("id")
