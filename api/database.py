@@ -51,8 +51,6 @@ LOOP_BUDGET = 0.01
 SLOW_THREADS = 4
 # SQLite's progress handler runs every this many virtual machine instructions (a few µs of work).
 PROGRESS_STEPS = 2_000
-# The parameter of a full-text search's words (api.search).
-SEARCH_PARAMETER = "q_match"
 # Connections out at once, per process; a request past them waits (at most the pool timeout).
 # Each is kept for reuse: opening a PostgreSQL connection forks a server process, which costs
 # more than most reads.
@@ -208,6 +206,10 @@ class Reader(Protocol):
 
     async def rows(self, statement: ClauseElement, **params: Any) -> list[Row]: ...
 
+    async def plan_with_values(self) -> None:
+        """Plan the request's next statements for their values, not once per connection (a
+        search on PostgreSQL, whose best plan depends on how many rows its words match)."""
+
 
 Read = Callable[[Reader], Awaitable[T]]
 
@@ -225,6 +227,9 @@ class OneStatementReader:
         assert not self.ran, "a read of one statement ran a second one"
         self.ran = True
         return await self.reader.rows(statement, **params)
+
+    async def plan_with_values(self) -> None:
+        await self.reader.plan_with_values()
 
 
 def _plain(value: Any) -> Any:
@@ -271,6 +276,9 @@ class SQLiteReader:
             self._execute, sql.sql, values, self.timeout, True, limiter=self.limiter
         )
 
+    async def plan_with_values(self) -> None:
+        """SQLite plans every statement as it prepares it, knowing its values' types only."""
+
     def _execute(
         self, sql: str, values: dict[str, Any], seconds: float, wait_for_locks: bool
     ) -> list[Row]:
@@ -300,7 +308,6 @@ class PostgresReader:
     connection: psycopg.AsyncConnection[Any]
     listeners: list[Listener]
     dialect: str = "postgresql"
-    planned_with_values: bool = False
 
     async def rows(self, statement: ClauseElement, **params: Any) -> list[Row]:
         sql = compiled(statement, "postgresql")
@@ -309,13 +316,6 @@ class PostgresReader:
             listen(sql.sql, values)
         cursor = self.connection.cursor()
         try:
-            if SEARCH_PARAMETER in values and not self.planned_with_values:
-                # A search's best plan depends on how many rows its words match (few: fetch
-                # them from the full-text index and sort; many: walk the date index and keep
-                # the matches), which only its values tell: this request's statements are
-                # planned with their values, not once per connection.
-                await cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
-                self.planned_with_values = True
             await cursor.execute(sql.sql, values)
             return await cursor.fetchall()
         except psycopg.errors.QueryCanceled as error:
@@ -324,6 +324,11 @@ class PostgresReader:
             raise DatabaseUnavailable("the database has no schema") from error
         except psycopg.errors.DataError as error:
             raise ValueOutOfRange(str(error)) from error
+
+    async def plan_with_values(self) -> None:
+        """Until the transaction ends: the connection plans each statement once (see
+        `_connect_postgres`), which a statement whose plan depends on its values cannot use."""
+        await self.connection.execute("SET LOCAL plan_cache_mode = force_custom_plan")
 
 
 @dataclass

@@ -377,7 +377,7 @@ NESTED_CASES: list[Any] = [
 ]
 
 
-@pytest.mark.parametrize("depth", [0, 1, 2, 3])
+@pytest.mark.parametrize("depth", [0, 1, 2, 3, 4])
 @pytest.mark.parametrize("count", [0, 1, 3])
 def test_stored_documents_copied_into_an_answer_are_written_as_if_parsed(
     depth: int, count: int

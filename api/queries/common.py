@@ -87,6 +87,8 @@ class StoredDocument:
         """The JSON as a value `depth` levels deep in an answer `written`."""
         if depth == ITEM_DEPTH:
             return self.json
+        if depth > ITEM_DEPTH:  # each line already has ITEM_INDENT: add to it (twice as fast)
+            return self.json.replace("\n", "\n" + "  " * (depth - ITEM_DEPTH))
         return self.json.replace("\n" + ITEM_INDENT, "\n" + "  " * depth)
 
     def member_of(self, head: dict[str, Any], name: str) -> "StoredDocument":
