@@ -493,6 +493,26 @@ def test_postgresql_plans_a_search_with_its_words_when_its_plan_depends_on_them(
 
 
 @pytest.mark.parametrize("corpus", ["postgresql"], indirect=True)
+def test_a_synthesized_postgresql_corpus_is_vacuumed_whole(
+    corpus: tuple[str, httpx.Client, Captured],
+) -> None:
+    """Every page of every table is known visible to all (an index-only scan skips the table;
+    the first reads of a page have no hint bits to set): the stored documents, written after
+    the facts, as well as the facts."""
+    engine = create_db_engine(corpus[0])
+    with engine.connect() as connection:
+        pages = connection.execute(
+            text(
+                "SELECT relname, relpages, relallvisible FROM pg_class "
+                "WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace AND relpages > 0"
+            )
+        ).all()
+    engine.dispose()
+    assert {"statements", "statement_documents", "event_documents"} <= {row[0] for row in pages}
+    assert [row for row in pages if row[2] < row[1]] == []
+
+
+@pytest.mark.parametrize("corpus", ["postgresql"], indirect=True)
 def test_postgresql_never_compiles_a_page_with_jit(
     corpus: tuple[str, httpx.Client, Captured],
 ) -> None:
