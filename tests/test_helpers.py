@@ -140,20 +140,34 @@ def test_a_search_is_asked_row_by_row_when_its_prefixes_are_kept_merged(
 
 
 @pytest.mark.parametrize(
-    ("query", "whole", "fts5", "row_by_row"),
+    ("query", "whole", "fts5", "tsquery", "row_by_row"),
     [
-        ("babamolo", {"babamolo"}, '("babamolo")', True),  # begins no other word of the data
-        ("babamolo", set(), '("babamolo"*)', False),
-        ("babamolo hostage", {"babamolo"}, '("babamolo") AND ("hostage"*)', False),
-        ("cease-fire", {"ceasefire"}, '("cease fire"* OR "ceasefire")', True),
-        ('"say yes"', {"yes"}, '("say yes")', True),
+        # begins no other word of the data
+        ("babamolo", {"babamolo"}, '("babamolo")', "((babamolo))", True),
+        ("babamolo", set(), '("babamolo"*)', "((babamolo:*))", False),
+        (
+            "babamolo hostage",
+            {"babamolo"},
+            '("babamolo") AND ("hostage"*)',
+            "((babamolo)) & ((hostage:*))",
+            False,
+        ),
+        (
+            "cease-fire",
+            {"ceasefire"},
+            '("cease fire"* OR "ceasefire")',
+            "((cease <-> fire:*) | (ceasefire))",
+            True,
+        ),
+        ('"say yes"', {"yes"}, '("say yes")', "((say <-> yes))", True),
     ],
 )
 def test_a_word_that_begins_no_other_word_of_the_data_is_asked_for_as_itself(
-    query: str, whole: set[str], fts5: str, row_by_row: bool
+    query: str, whole: set[str], fts5: str, tsquery: str, row_by_row: bool
 ) -> None:
     parsed = replace(SearchQuery.parse(query), whole=frozenset(whole))
     assert match_expression("sqlite", parsed) == fts5
+    assert match_expression("postgresql", parsed) == tsquery
     assert parsed.asked_row_by_row() == row_by_row
 
 

@@ -6,6 +6,8 @@ promise: every character of Unicode folds into such tokens, each database splits
 the spaces, and the API finds initials, hyphenated words and phrases as they are written.
 """
 
+import asyncio
+import itertools
 import re
 import sys
 import unicodedata
@@ -16,8 +18,9 @@ import httpx
 import pytest
 from sqlalchemy import Engine, text
 
-from api.database import create_db_engine
+from api.database import Database, create_db_engine
 from api.schema_version import upgrade
+from api.search import SearchQuery, expand, match_expression
 from api.text import search_tokens
 
 TOKENS = re.compile(r"([a-z0-9]+( [a-z0-9]+)*)?")
@@ -187,6 +190,40 @@ def test_search_words_hold_every_word_the_full_text_indexes_hold(seeded_database
         engine.dispose()
     assert len(indexed) > 500
     assert indexed <= kept
+
+
+def test_a_word_that_begins_no_other_is_asked_for_as_itself_on_both_databases(
+    seeded_database_url: str,
+) -> None:
+    """Its rows are the same either way, and both indexes skip through a word's list where a
+    prefix merges the lists of every word it begins (api.search.SearchQuery.phrases)."""
+    engine = create_db_engine(seeded_database_url)
+    try:
+        with engine.connect() as connection:
+            words = list(connection.scalars(text("SELECT word FROM search_words ORDER BY word")))
+    finally:
+        engine.dispose()
+    pairs = list(itertools.pairwise(words))
+    alone = next(w for w, after in pairs if len(w) > 4 and not after.startswith(w))
+    begins_another = next(w for w, after in pairs if after.startswith(w))
+    database = Database(seeded_database_url)
+
+    async def expressions() -> list[str]:
+        async def read(reader: Any) -> list[str]:
+            found = []
+            for word in (alone, begins_another):
+                query = await expand(reader, SearchQuery.parse(word))
+                found.append(match_expression(reader.dialect, query))
+            return found
+
+        try:
+            return await database.read(read)
+        finally:
+            await database.aclose()
+
+    as_itself, as_prefix = asyncio.run(expressions())
+    assert "*" not in as_itself and alone in as_itself
+    assert "*" in as_prefix
 
 
 def test_a_word_asked_finds_every_statement_with_a_word_it_begins(
