@@ -361,7 +361,8 @@ def test_a_list_searched_alone_for_a_word_of_few_rows_sorts_its_matches(
         word = connection.scalar(
             text(
                 "SELECT word FROM ts_stat('SELECT search_vector FROM statements') "
-                "WHERE ndoc BETWEEN :low AND :high ORDER BY ndoc, word LIMIT 1"
+                "WHERE ndoc BETWEEN :low AND :high AND word NOT LIKE '% %' "
+                "ORDER BY ndoc, word LIMIT 1"
             ),
             {"low": 400, "high": 900},  # of 10,000: PostgreSQL walks the date index for them
         )

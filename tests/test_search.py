@@ -158,12 +158,12 @@ def test_the_speaker_filter_finds_the_reattributed_claim(client: httpx.Client) -
 
 
 def words_the_index_holds(engine: Engine) -> set[str]:
-    """Every word the database's full-text indexes hold."""
+    """Every word the database's full-text indexes hold (not PostgreSQL's pairs of words)."""
     with engine.connect() as connection:
         if engine.dialect.name == "postgresql":
             query = (
                 "SELECT word FROM ts_stat('SELECT search_vector FROM statements "
-                "UNION ALL SELECT search_vector FROM events')"
+                "UNION ALL SELECT search_vector FROM events') WHERE word NOT LIKE '% %'"
             )
             return set(connection.scalars(text(query)))
         found: set[str] = set()
@@ -244,3 +244,34 @@ def test_a_word_asked_finds_every_statement_with_a_word_it_begins(
         for asked in (word, word[:-2]):
             expected = sum(any(w.startswith(asked) for w in words) for words in texts)
             assert total(client, q=asked) == expected, asked
+
+
+def test_a_quoted_phrase_finds_every_statement_that_holds_its_words_in_a_row(
+    client: httpx.Client, seeded_database_url: str
+) -> None:
+    """Phrases of two words (one lexeme of PostgreSQL's index, migration 0008) and of three (its
+    pairs, then the words' places), in their order or the other way round, find exactly the
+    statements whose search text holds those words one after the other."""
+    engine = create_db_engine(seeded_database_url)
+    try:
+        with engine.connect() as connection:
+            texts = [
+                t.split() for t in connection.scalars(text("SELECT search_text FROM statements"))
+            ]
+    finally:
+        engine.dispose()
+
+    def holds(words: list[str], phrase: list[str]) -> bool:
+        return any(words[i : i + len(phrase)] == phrase for i in range(len(words)))
+
+    asked = 0
+    for words in texts[:: max(1, len(texts) // 12)]:
+        for length in (2, 3):
+            if len(words) < length + 2:
+                continue
+            phrase = words[2 : 2 + length]
+            for ordered in (phrase, phrase[::-1]):
+                expected = sum(holds(other, ordered) for other in texts)
+                assert total(client, q=f'"{" ".join(ordered)}"') == expected, ordered
+                asked += 1
+    assert asked > 20
