@@ -311,6 +311,22 @@ def test_an_answer_over_1_kb_is_gzipped_for_a_client_that_accepts_it(client: htt
     assert "content-encoding" not in small.headers
 
 
+@pytest.mark.parametrize("accepted", ["identity", "gzip", "br"])
+def test_an_answer_over_1_kb_says_it_varies_by_encoding_whatever_the_client_accepts(
+    client: httpx.Client, accepted: str
+) -> None:
+    """A shared cache must not hand a gzipped answer to a client that cannot read it, nor a
+    plain one where a gzipped one was asked for (api.compression)."""
+    large = client.get("/statements?limit=20", headers={"Accept-Encoding": accepted})
+    small = client.get("/healthz", headers={"Accept-Encoding": accepted})
+
+    def varies_by(answer: httpx.Response) -> list[str]:
+        return [name.strip() for name in answer.headers.get("vary", "").split(",")]
+
+    assert "Accept-Encoding" in varies_by(large)
+    assert "Accept-Encoding" not in varies_by(small)
+
+
 def test_a_started_worker_keeps_its_own_objects_out_of_garbage_collection(tmp_path: Path) -> None:
     """A full collection walked the app's 150,000 objects (75 ms): the p99 of every question.
     Once started, a worker leaves only what its requests make for the collector to walk."""

@@ -9,6 +9,7 @@ import orjson
 import pytest
 from starlette.datastructures import URL
 
+from api.compression import vary_by_encoding
 from api.errors import InvalidCursor, InvalidParameter
 from api.paging import PageRequest, decode_cursor, filters_fingerprint
 from api.queries.common import DateRange, StoredDocument, nested_list
@@ -468,3 +469,19 @@ def test_a_page_links_its_neighbours_as_starlette_would_add_their_cursor(
         "first": str(without),
     }
     assert page_urls(URL(url), *cursors) == expected
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ([], [(b"vary", b"Accept-Encoding")]),
+        (
+            [(b"content-type", b"text/csv"), (b"Vary", b"Origin")],
+            [(b"content-type", b"text/csv"), (b"vary", b"Origin, Accept-Encoding")],
+        ),
+    ],
+)
+def test_an_answer_that_varies_by_encoding_says_so_after_what_it_already_varies_by(
+    headers: list[tuple[bytes, bytes]], expected: list[tuple[bytes, bytes]]
+) -> None:
+    assert vary_by_encoding(headers) == expected
