@@ -16,7 +16,13 @@ from api.queries.common import DateRange, StoredDocument, nested_list
 from api.queries.dates import date_params
 from api.query_string import normalize
 from api.responses import etag_matches, flatten, neutralize, page_urls
-from api.search import SearchQuery, estimated_matches, match_expression, row_by_row_pays
+from api.search import (
+    SearchQuery,
+    estimated_matches,
+    match_expression,
+    row_by_row_pays,
+    sifted,
+)
 from api.text import compounds, search_tokens, sentence_around, sentence_breaks, token, words
 
 
@@ -485,3 +491,20 @@ def test_an_answer_that_varies_by_encoding_says_so_after_what_it_already_varies_
     headers: list[tuple[bytes, bytes]], expected: list[tuple[bytes, bytes]]
 ) -> None:
     assert vary_by_encoding(headers) == expected
+
+
+@pytest.mark.parametrize(
+    ("estimates", "read"),
+    [
+        ([1_633], [True]),  # one clause: read from the index
+        ([992_008, 1_633], [False, True]),  # `baba talu` at 1M: baba checked on talu's rows
+        ([6_188, 661_063], [True, False]),
+        ([50_000, 50_000], [True, True]),  # together they leave 2,500 rows: both read
+        ([900, 20_000, 800_000], [True, False, False]),
+        ([5_000, 40_000, 9_000], [True, False, True]),  # the first and last leave 45 rows
+    ],
+)
+def test_postgresql_checks_a_clause_of_many_rows_on_the_rows_of_the_rarer_ones(
+    estimates: list[float], read: list[bool]
+) -> None:
+    assert sifted(estimates, 1_000_000) == read

@@ -275,3 +275,32 @@ def test_a_quoted_phrase_finds_every_statement_that_holds_its_words_in_a_row(
                 assert total(client, q=f'"{" ".join(ordered)}"') == expected, ordered
                 asked += 1
     assert asked > 20
+
+
+def test_a_search_of_a_common_word_and_a_rare_one_finds_every_statement_with_both(
+    client: httpx.Client, seeded_database_url: str
+) -> None:
+    """On PostgreSQL the common word is checked on the rows of the rare one, not read from the
+    full-text index ("sifted", api.search); on both databases the rows are the same."""
+    engine = create_db_engine(seeded_database_url)
+    try:
+        with engine.connect() as connection:
+            texts = [
+                t.split() for t in connection.scalars(text("SELECT search_text FROM statements"))
+            ]
+    finally:
+        engine.dispose()
+    counts: dict[str, int] = {}
+    for words in texts:
+        for word in set(words):
+            counts[word] = counts.get(word, 0) + 1
+    common = max(counts, key=lambda word: counts[word])
+    rare = sorted(word for word, count in counts.items() if count <= 2 and len(word) > 3)
+    for word in rare[:: max(1, len(rare) // 12)]:
+        for asked in (f"{common} {word}", f"{word} {common[:3]}"):
+            first, second = asked.split()
+            expected = sum(
+                any(w.startswith(first) for w in words) and any(w.startswith(second) for w in words)
+                for words in texts
+            )
+            assert total(client, q=asked) == expected, asked
