@@ -177,7 +177,7 @@ class Listing:
         self.key_types = [
             int if isinstance(part, int) else part.type.python_type for part in self.walks[0].key
         ]
-        self._pages: dict[tuple[bool, bool, bool], Select[Any]] = {}
+        self._pages: dict[tuple[bool, bool, bool, bool], Select[Any]] = {}
 
     @cached_property
     def count_statement(self) -> Select[Any]:
@@ -187,28 +187,35 @@ class Listing:
         counted = (walks[0] if len(walks) == 1 else union_all(*walks)).limit(COUNT_CUTOFF)
         return select(func.count()).select_from(counted.subquery())
 
-    def page_statement(self, reverse: bool, with_cursor: bool, counted: bool) -> Select[Any]:
+    def page_statement(
+        self, reverse: bool, with_cursor: bool, counted: bool, ties_apart: bool = False
+    ) -> Select[Any]:
         """The rows of a page, after the cursor key (:key0…) in key order (`reverse`: the
         opposite order), not sorted, each ending in the list's total (`counted`: up to
         COUNT_CUTOFF, by the count statement run once as a subquery; else NULL) and its key
-        (`width` columns)."""
-        shape = (reverse, with_cursor, counted)
+        (`width` columns). `ties_apart`: each walk read as two ranges after a cursor (`_after`)."""
+        shape = (reverse, with_cursor, counted, ties_apart)
         if shape not in self._pages:
-            self._pages[shape] = self._build_page(reverse, with_cursor, counted)
+            self._pages[shape] = self._build_page(*shape)
         return self._pages[shape]
 
-    def _build_page(self, reverse: bool, with_cursor: bool, counted: bool) -> Select[Any]:
+    def _build_page(
+        self, reverse: bool, with_cursor: bool, counted: bool, ties_apart: bool
+    ) -> Select[Any]:
         limit: BindParameter[int] = bindparam("limit_plus_one")
         walks = []
         for walk in self.walks:
             statement = walk.select.add_columns(
                 *(_as_column(part).label(f"key{i}") for i, part in enumerate(walk.key))
             )
-            if with_cursor:
-                statement = statement.where(_after(walk.key, reverse))
             columns = [part for part in walk.key if not isinstance(part, int)]
-            statement = statement.order_by(*(c.desc() if reverse else c for c in columns))
-            walks.append(statement.limit(limit))
+            order = [c.desc() if reverse else c for c in columns]
+            ranges = _after(walk.key, reverse, ties_apart) if with_cursor else [None]
+            for after in ranges:
+                # A range of the first key's ties is in the order of the rest of the key.
+                ordered = order[1:] if after is not None and after.ties else order
+                where = [] if after is None else [after.condition]
+                walks.append(statement.where(*where).order_by(*ordered).limit(limit))
         if len(walks) == 1:
             page = walks[0].subquery("page")
         else:
@@ -235,27 +242,42 @@ def _as_column(part: KeyPart) -> ColumnElement[Any]:
     return literal(part) if isinstance(part, int) else part
 
 
-def _after(key: Sequence[KeyPart], reverse: bool) -> ColumnElement[bool]:
+@dataclass(frozen=True)
+class _Range:
+    condition: ColumnElement[bool]
+    ties: bool  # the rows of the cursor's first key only
+
+
+def _after(key: Sequence[KeyPart], reverse: bool, ties_apart: bool) -> list[_Range]:
     """Rows whose key comes after :key0, :key1… in the walk's order (before, if `reverse`).
 
-    With columns only, a row-value comparison, which both databases walk as an index range.
-    With a constant in the key (a merged list), the first column bounds the range and the rest
-    of the key is checked on the rows of that first value only."""
+    With columns only, a row-value comparison. PostgreSQL walks it as one index range; SQLite
+    seeks on the first column only and reads every row of its value up to the cursor (43,338
+    statements of one day at 1M: 4.6 ms for a page), so with `ties_apart` the rows are two
+    ranges: the first key's value with the rest after the cursor's, then the first key after
+    it (0.04 ms). With a constant in the key (a merged list), the first column bounds the range
+    and the rest of the key is checked on the rows of that first value only."""
     values = [bindparam(f"key{i}", type_=_as_column(part).type) for i, part in enumerate(key)]
 
     def later(left: Sequence[Any], right: Sequence[Any]) -> ColumnElement[bool]:
         a, b = tuple_(*left), tuple_(*right)
         return a < b if reverse else a > b
 
-    if not any(isinstance(part, int) for part in key):
-        return later(key, values)
     first = key[0]
     assert not isinstance(first, int)
+    if not any(isinstance(part, int) for part in key):
+        if not ties_apart or len(key) == 1:
+            return [_Range(later(key, values), ties=False)]
+        return [
+            _Range(and_(first == values[0], later(key[1:], values[1:])), ties=True),
+            _Range(first < values[0] if reverse else first > values[0], ties=False),
+        ]
     rest = [_as_column(part) for part in key[1:]]
-    return and_(
+    after = and_(
         first <= values[0] if reverse else first >= values[0],
         not_(and_(first == values[0], not_(later(rest, values[1:])))),
     )
+    return [_Range(after, ties=False)]
 
 
 async def fetch_page(
@@ -272,7 +294,7 @@ async def fetch_page(
     # its count: 28 ms where 9 do).
     counted_with_page = reader.dialect == "postgresql" or cursor is not None
     statement = listing.page_statement(
-        descending != backwards, cursor is not None, counted_with_page
+        descending != backwards, cursor is not None, counted_with_page, reader.dialect == "sqlite"
     )
     rows = await reader.rows(statement, limit_plus_one=request.limit + 1, **params, **key_params)
     width = listing.width

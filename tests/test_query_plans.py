@@ -545,6 +545,22 @@ def test_a_synthesized_postgresql_corpus_is_vacuumed_whole(
     assert [row for row in pages if row[2] < row[1]] == []
 
 
+@pytest.mark.parametrize("corpus", ["sqlite"], indirect=True)
+def test_sqlite_reads_a_page_after_a_cursor_from_the_cursor_not_from_its_day(
+    corpus: tuple[str, httpx.Client, Captured],
+) -> None:
+    """SQLite seeks a row-value range on its first column only: a page after a cursor read
+    every row of the cursor's day before it (43,338 statements of one day at 1M: 4.6 ms). The
+    day's rows after the cursor and the later days are two ranges (api.paging._after)."""
+    url, client, captured = corpus
+    cursor = client.get("/statements?limit=5").json()["next_cursor"]
+    captured.statements.clear()
+    assert client.get("/statements", params={"cursor": cursor}).status_code == 200
+    sql, params = next((s, p) for s, p in captured.statements if "key0" in p)
+    plan = explained(url, sql, params)
+    assert "(sort_date=? AND id>?)" in plan, plan
+
+
 @pytest.mark.parametrize("corpus", ["postgresql"], indirect=True)
 def test_postgresql_never_compiles_a_page_with_jit(
     corpus: tuple[str, httpx.Client, Captured],
