@@ -189,6 +189,48 @@ def test_a_seeded_database_migrated_from_0006_finds_the_same_rows_by_the_new_key
             )
 
 
+def test_a_seeded_database_migrated_from_0007_finds_a_phrase_by_its_pair_of_words(
+    engine: Engine, backend: str
+) -> None:
+    """Migration 0008 rebuilds PostgreSQL's search column with each pair of words that follow
+    each other: a phrase of the rows already there is found by its pair, as by its words in a
+    row before; downgraded, the pairs are gone."""
+    if backend != "postgresql":
+        pytest.skip("SQLite's search is unchanged by 0008")
+    upgrade(engine)
+    load(engine, seed_files(PROJECT_ROOT / "seed"))
+    downgrade(engine, "0007")
+    with engine.connect() as connection:
+        first, second = connection.scalar(
+            text("SELECT search_text FROM statements ORDER BY id LIMIT 1")
+        ).split()[:2]
+        in_a_row = connection.scalar(
+            text(
+                "SELECT count(*) FROM statements WHERE search_vector @@ "
+                "to_tsquery('simple', :first || ' <-> ' || :second)"
+            ),
+            {"first": first, "second": second},
+        )
+
+    upgrade(engine)
+
+    with engine.connect() as connection:
+        by_pair = connection.scalar(
+            text("SELECT count(*) FROM statements WHERE search_vector @@ CAST(:pair AS tsquery)"),
+            {"pair": f"'{first} {second}'"},
+        )
+    assert by_pair == in_a_row >= 1
+    downgrade(engine, "0007")
+    with engine.connect() as connection:
+        pairs = connection.scalar(
+            text(
+                "SELECT count(*) FROM ts_stat('SELECT search_vector FROM statements') "
+                "WHERE word LIKE '% %'"
+            )
+        )
+    assert pairs == 0
+
+
 @pytest.mark.parametrize("table", ["participants", "mentions"])
 def test_a_table_copied_by_a_migration_keeps_its_check_constraints(
     engine: Engine, table: str
