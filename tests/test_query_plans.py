@@ -347,6 +347,22 @@ def test_a_search_of_rare_words_reads_its_rows_not_the_whole_date_index(
         assert not re.search(r"SCAN statements USING (COVERING )?INDEX ix_statements_sort", plan)
 
 
+def a_word_in(url: str, low: int, high: int) -> str:
+    """A word of PostgreSQL's full-text index (not a pair) in between `low` and `high` rows."""
+    engine = create_db_engine(url)
+    with engine.connect() as connection:
+        word = connection.scalar(
+            text(
+                "SELECT word FROM ts_stat('SELECT search_vector FROM statements') "
+                "WHERE ndoc BETWEEN :low AND :high AND word NOT LIKE '% %' "
+                "ORDER BY ndoc, word LIMIT 1"
+            ),
+            {"low": low, "high": high},
+        )
+    engine.dispose()
+    return str(word)
+
+
 @pytest.mark.parametrize("corpus", ["postgresql"], indirect=True)
 def test_a_search_alone_reads_a_word_of_most_rows_on_the_rows_of_a_rare_one_not_in_the_index(
     corpus: tuple[str, httpx.Client, Captured],
@@ -355,20 +371,7 @@ def test_a_search_alone_reads_a_word_of_most_rows_on_the_rows_of_a_rare_one_not_
     read 992,008 rows for 823 matches): a word in most rows is checked on each row of the rare
     one instead (api.search: "sifted")."""
     url, client, captured = corpus
-    engine = create_db_engine(url)
-    with engine.connect() as connection:
-        common, rare = (
-            connection.scalar(
-                text(
-                    "SELECT word FROM ts_stat('SELECT search_vector FROM statements') "
-                    "WHERE ndoc BETWEEN :low AND :high AND word NOT LIKE '% %' "
-                    "ORDER BY ndoc, word LIMIT 1"
-                ),
-                bounds,
-            )
-            for bounds in ({"low": 5_000, "high": 10_000}, {"low": 20, "high": 60})
-        )
-    engine.dispose()
+    common, rare = a_word_in(url, 5_000, 10_000), a_word_in(url, 20, 60)
     captured.statements.clear()
     response = client.get("/statements", params={"q": f"{common} {rare}"})
     assert response.status_code == 200, response.text
@@ -388,17 +391,7 @@ def test_a_list_searched_alone_for_a_word_of_few_rows_sorts_its_matches(
     when its estimate says few rows match, the matches are read from the full-text index and
     sorted."""
     url, client, captured = corpus
-    engine = create_db_engine(url)
-    with engine.connect() as connection:
-        word = connection.scalar(
-            text(
-                "SELECT word FROM ts_stat('SELECT search_vector FROM statements') "
-                "WHERE ndoc BETWEEN :low AND :high AND word NOT LIKE '% %' "
-                "ORDER BY ndoc, word LIMIT 1"
-            ),
-            {"low": 400, "high": 900},  # of 10,000: PostgreSQL walks the date index for them
-        )
-    engine.dispose()
+    word = a_word_in(url, 400, 900)  # of 10,000: PostgreSQL walks the date index for them
     captured.statements.clear()
     response = client.get("/statements", params={"q": f'"{word}"'})
     assert response.status_code == 200, response.text

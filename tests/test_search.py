@@ -226,19 +226,23 @@ def test_a_word_that_begins_no_other_is_asked_for_as_itself_on_both_databases(
     assert "*" in as_prefix
 
 
+def search_texts(url: str) -> list[list[str]]:
+    """Every statement's search text, as its words."""
+    engine = create_db_engine(url)
+    try:
+        with engine.connect() as connection:
+            found = connection.scalars(text("SELECT search_text FROM statements"))
+            return [search_text.split() for search_text in found]
+    finally:
+        engine.dispose()
+
+
 def test_a_word_asked_finds_every_statement_with_a_word_it_begins(
     client: httpx.Client, seeded_database_url: str
 ) -> None:
     """Whole words of the data (asked for as themselves) and their beginnings (asked for as
     prefixes) find exactly the statements whose search text holds a word that starts so."""
-    engine = create_db_engine(seeded_database_url)
-    try:
-        with engine.connect() as connection:
-            texts = [
-                t.split() for t in connection.scalars(text("SELECT search_text FROM statements"))
-            ]
-    finally:
-        engine.dispose()
+    texts = search_texts(seeded_database_url)
     vocabulary = sorted({word for words in texts for word in words if len(word) > 3})
     for word in vocabulary[:: len(vocabulary) // 25]:
         for asked in (word, word[:-2]):
@@ -252,14 +256,7 @@ def test_a_quoted_phrase_finds_every_statement_that_holds_its_words_in_a_row(
     """Phrases of two words (one lexeme of PostgreSQL's index, migration 0008) and of three (its
     pairs, then the words' places), in their order or the other way round, find exactly the
     statements whose search text holds those words one after the other."""
-    engine = create_db_engine(seeded_database_url)
-    try:
-        with engine.connect() as connection:
-            texts = [
-                t.split() for t in connection.scalars(text("SELECT search_text FROM statements"))
-            ]
-    finally:
-        engine.dispose()
+    texts = search_texts(seeded_database_url)
 
     def holds(words: list[str], phrase: list[str]) -> bool:
         return any(words[i : i + len(phrase)] == phrase for i in range(len(words)))
@@ -282,14 +279,7 @@ def test_a_search_of_a_common_word_and_a_rare_one_finds_every_statement_with_bot
 ) -> None:
     """On PostgreSQL the common word is checked on the rows of the rare one, not read from the
     full-text index ("sifted", api.search); on both databases the rows are the same."""
-    engine = create_db_engine(seeded_database_url)
-    try:
-        with engine.connect() as connection:
-            texts = [
-                t.split() for t in connection.scalars(text("SELECT search_text FROM statements"))
-            ]
-    finally:
-        engine.dispose()
+    texts = search_texts(seeded_database_url)
     counts: dict[str, int] = {}
     for words in texts:
         for word in set(words):
