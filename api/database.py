@@ -23,7 +23,8 @@ import asyncio
 import fcntl
 import sqlite3
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -199,10 +200,41 @@ def compiled(statement: ClauseElement, dialect: str) -> CompiledStatement:
 # Reading ---------------------------------------------------------------------------------------
 
 
+@dataclass
+class Memo:
+    """What a process remembers between requests of what its database said, where an answer out
+    of date costs time and never a wrong answer: PostgreSQL's estimates of how many rows a
+    search's words match (api.search), which choose how the search is run, not what it finds.
+    An entry is kept for `seconds` (the statistics of a reseeded database are asked for once it
+    expires), and the `size` most recently used at most."""
+
+    seconds: float = 60.0
+    size: int = 4096
+    entries: OrderedDict[Hashable, tuple[float, Any]] = field(default_factory=OrderedDict)
+
+    def get(self, key: Hashable) -> Any:
+        """The value kept under `key`; None if there is none, or it expired."""
+        found = self.entries.get(key)
+        if found is None or found[0] <= time.monotonic():
+            return None
+        self.entries.move_to_end(key)
+        return found[1]
+
+    def put(self, key: Hashable, value: Any) -> None:
+        self.entries[key] = (time.monotonic() + self.seconds, value)
+        self.entries.move_to_end(key)
+        while len(self.entries) > self.size:
+            self.entries.popitem(last=False)
+
+
 class Reader(Protocol):
     """One request's view of the database: statements run in one snapshot."""
 
     dialect: str
+
+    @property
+    def memo(self) -> Memo:
+        """The process's Memo of this database."""
 
     async def rows(self, statement: ClauseElement, **params: Any) -> list[Row]: ...
 
@@ -222,6 +254,10 @@ class OneStatementReader:
     reader: Reader
     dialect: str
     ran: bool = False
+
+    @property
+    def memo(self) -> Memo:
+        return self.reader.memo
 
     async def rows(self, statement: ClauseElement, **params: Any) -> list[Row]:
         assert not self.ran, "a read of one statement ran a second one"
@@ -261,6 +297,7 @@ class SQLiteReader:
     timeout: float
     limiter: anyio.CapacityLimiter
     listeners: list[Listener]
+    memo: Memo
     dialect: str = "sqlite"
 
     async def rows(self, statement: ClauseElement, **params: Any) -> list[Row]:
@@ -307,6 +344,7 @@ class SQLiteReader:
 class PostgresReader:
     connection: psycopg.AsyncConnection[Any]
     listeners: list[Listener]
+    memo: Memo
     dialect: str = "postgresql"
 
     async def rows(self, statement: ClauseElement, **params: Any) -> list[Row]:
@@ -382,6 +420,7 @@ class Database:
         self.pool = _Pool(POOL_SIZE, pool_timeout)
         self.limiter: anyio.CapacityLimiter | None = None
         self.listeners: list[Listener] = []
+        self.memo = Memo()
 
     async def read(self, read: Read[T], *, one_statement: bool = False) -> T:
         """`read`'s answer, read in one snapshot. `one_statement`: `read` runs a single
@@ -408,7 +447,9 @@ class Database:
             holder = self.pool.take_idle() or self._connect_sqlite()
             if self.limiter is None:
                 self.limiter = anyio.CapacityLimiter(SLOW_THREADS)
-            reader = SQLiteReader(holder, self.statement_timeout, self.limiter, self.listeners)
+            reader = SQLiteReader(
+                holder, self.statement_timeout, self.limiter, self.listeners, self.memo
+            )
             if one_statement:
                 return await read(OneStatementReader(reader, self.dialect))
             holder.connection.execute("BEGIN")  # the snapshot starts at the first SELECT
@@ -454,7 +495,7 @@ class Database:
                 if connection is None:
                     connection = await self._connect_postgres()
                 try:
-                    reader = PostgresReader(connection, self.listeners)
+                    reader = PostgresReader(connection, self.listeners, self.memo)
                     if one_statement:
                         await connection.set_autocommit(True)
                         try:

@@ -10,6 +10,7 @@ import pytest
 from starlette.datastructures import URL
 
 from api.compression import vary_by_encoding
+from api.database import Memo
 from api.errors import InvalidCursor, InvalidParameter
 from api.paging import PageRequest, decode_cursor, filters_fingerprint
 from api.queries.common import DateRange, StoredDocument, nested_list
@@ -508,3 +509,19 @@ def test_postgresql_checks_a_clause_of_many_rows_on_the_rows_of_the_rarer_ones(
     estimates: list[float], read: list[bool]
 ) -> None:
     assert sifted(estimates, 1_000_000) == read
+
+
+def test_a_memo_forgets_an_entry_once_its_seconds_are_past() -> None:
+    kept, expired = Memo(seconds=60), Memo(seconds=0)
+    for memo in (kept, expired):
+        memo.put("word", 12.0)
+    assert (kept.get("word"), expired.get("word")) == (12.0, None)
+
+
+def test_a_memo_past_its_size_forgets_the_least_recently_used_entry() -> None:
+    memo = Memo(size=2)
+    memo.put("a", 1)
+    memo.put("b", 2)
+    memo.get("a")
+    memo.put("c", 3)
+    assert [memo.get(key) for key in "abc"] == [1, None, 3]

@@ -382,6 +382,41 @@ def test_a_search_alone_reads_a_word_of_most_rows_on_the_rows_of_a_rare_one_not_
     assert "ts_match_vq" in plan and common in params["q_checked"], plan
 
 
+def test_a_search_asks_for_the_data_s_words_it_names_in_one_statement(
+    corpus: tuple[str, httpx.Client, Captured],
+) -> None:
+    """The compounds its words spell and which of its prefixes are whole words: one question
+    (on PostgreSQL each statement is a round trip)."""
+    url, client, captured = corpus
+    engine = create_db_engine(url)
+    with engine.connect() as connection:
+        found = connection.scalar(text("SELECT search_text FROM statements WHERE id = 77"))
+    engine.dispose()
+    word = found.split()[2]
+    captured.statements.clear()
+    response = client.get("/statements", params={"q": f"{word} ka"})
+    assert response.status_code == 200, response.text
+    asked = [sql for sql, _ in captured.statements if "search_words" in sql]
+    assert len(asked) == 1 and "search_compounds" in asked[0], asked
+
+
+@pytest.mark.parametrize("corpus", ["postgresql"], indirect=True)
+def test_postgresql_s_estimates_of_a_search_s_words_are_asked_for_once_not_on_every_request(
+    corpus: tuple[str, httpx.Client, Captured],
+) -> None:
+    """They choose how a search runs, never what it finds (api.database.Memo): explaining them
+    was a round trip and a plan on every request."""
+    _, client, captured = corpus
+
+    def explained_for_a_search() -> int:
+        captured.statements.clear()
+        response = client.get("/statements", params={"q": "qxzqv"})  # asked nowhere else
+        assert response.status_code == 200, response.text
+        return sum(sql.startswith("EXPLAIN") for sql, _ in captured.statements)
+
+    assert (explained_for_a_search(), explained_for_a_search()) == (1, 0)
+
+
 @pytest.mark.parametrize("corpus", ["postgresql"], indirect=True)
 def test_a_list_searched_alone_for_a_word_of_few_rows_sorts_its_matches(
     corpus: tuple[str, httpx.Client, Captured],
