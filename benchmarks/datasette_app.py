@@ -10,16 +10,8 @@ from typing import Any
 
 from datasette.app import Datasette  # type: ignore[import-untyped, import-not-found, unused-ignore]
 
-# Datasette finds a full-text index by itself only when its CREATE statement names the table in
-# double quotes or brackets; eventdb's migration writes content='statements'. Without this
-# metadata, `_search` would be ignored and every search would answer the first page of the table.
-SEARCHABLE = {
-    table: {"fts_table": f"{table}_fts", "fts_pk": "id"} for table in ("statements", "events")
-}
-
 app: Any = Datasette(
     immutables=[os.environ["EVENTDB_BENCH_DATASETTE_FILE"]],
-    metadata={"databases": {"db": {"tables": SEARCHABLE}}},
     # Its default (1 s) would cut the slowest questions short on a large corpus.
     settings={"sql_time_limit_ms": 10_000},
 ).app()

@@ -19,8 +19,8 @@ At each worker count (one, and the machine's cores, unless --workers says otherw
 - two ceilings of the machine: a bare ASGI app and a FastAPI route returning a constant.
 It prints a table of requests/s, p50 and p99 latency, errors, peak RSS per worker (and how much
 of it is the worker's own memory, not mapped files), and the figures against the targets of
-issue 8, and writes them to --out above its notes marker (the notes below it are kept). Needs `wrk` (apt-get install wrk) and the `bench` extra
-(pip install -e '.[bench]'); PostgreSQL at $EVENTDB_BENCH_POSTGRES_URL (default: the local server's
+issue 8, and writes them to --out above its notes marker (the notes below it are kept). Needs `wrk` (apt-get install wrk) and Datasette
+(`make install`); PostgreSQL at $EVENTDB_BENCH_POSTGRES_URL (default: the local server's
 Unix socket).
 """
 
@@ -954,7 +954,7 @@ def main() -> None:
     if unknown:
         sys.exit(f"unknown backends: {', '.join(sorted(unknown))}")
     if "datasette" in backends and not (BIN / "datasette").exists():
-        sys.exit("Datasette is needed: .venv/bin/pip install -e '.[bench]'")
+        sys.exit("Datasette is needed: make install")
     if args.distinct < 1000:
         print("note: fewer than 1,000 distinct URLs per question type", flush=True)
     workers_counts = list(dict.fromkeys(int(w) for w in args.workers.split(",")))
