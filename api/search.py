@@ -20,7 +20,8 @@ inside a phrase each word keeps its place (`"ceasefire deal"` finds "cease-fire 
 SQLite's full-text indexes keep each row under a key in list order (`KEY`, migration 0007): its
 sort_date's day number, then its id. FTS5 reads a search's matches in key order, from any key,
 so a list filtered by its search alone walks the index itself (`ordered_walk`), as fast for a
-word in every row as for a word in fifty.
+word in every row as for a word in fifty. They also keep each pair of words that follow each
+other as one token, `_a_b` (migration 0009), which a phrase asks for, as PostgreSQL's pairs.
 """
 
 import itertools
@@ -107,7 +108,22 @@ class Phrase:
     prefix: bool
 
     def fts5(self) -> str:
-        return '"' + " ".join(self.tokens) + '"' + ("*" if self.prefix else "")
+        """A word; a phrase of two words as their pair's token (migration 0009); a longer one as
+        its pairs and its words in a row."""
+        last = "*" if self.prefix else ""
+        if len(self.tokens) == 1:
+            return f'"{self.tokens[0]}"{last}'
+        pairs = [f'"_{first}_{second}"' for first, second in itertools.pairwise(self.tokens)]
+        pairs[-1] += last
+        if len(pairs) == 1:
+            return pairs[0]
+        return "(" + " AND ".join([*pairs, '"' + " ".join(self.tokens) + '"' + last]) + ")"
+
+    def fts5_prefix(self) -> str | None:
+        """The start of a token FTS5 is asked for (the last word, or the last pair), if any."""
+        if not self.prefix:
+            return None
+        return self.tokens[-1] if len(self.tokens) == 1 else "_" + "_".join(self.tokens[-2:])
 
     def tsquery(self) -> str:
         """A word; a phrase of two words as their pair (migration 0008); a longer one as its
@@ -178,7 +194,7 @@ class SearchQuery:
         """Can FTS5 tell whether one row matches without merging the lists of every word that
         begins with one of its prefixes? Yes for whole words and for indexed prefixes."""
         return all(
-            not phrase.prefix or len(phrase.tokens[-1]) in INDEXED_PREFIXES
+            (prefix := phrase.fts5_prefix()) is None or len(prefix) in INDEXED_PREFIXES
             for clause in self.clauses
             for phrase in self.phrases(clause)
         )
