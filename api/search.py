@@ -119,11 +119,13 @@ class Phrase:
             return pairs[0]
         return "(" + " AND ".join([*pairs, '"' + " ".join(self.tokens) + '"' + last]) + ")"
 
-    def fts5_prefix(self) -> str | None:
-        """The start of a token FTS5 is asked for (the last word, or the last pair), if any."""
+    def fts5_prefixes(self) -> list[str]:
+        """The starts of tokens FTS5 is asked for (`fts5`): the last word, the last pair, or
+        both."""
         if not self.prefix:
-            return None
-        return self.tokens[-1] if len(self.tokens) == 1 else "_" + "_".join(self.tokens[-2:])
+            return []
+        pair = ["_" + "_".join(self.tokens[-2:])] if len(self.tokens) > 1 else []
+        return pair + ([self.tokens[-1]] if len(self.tokens) != 2 else [])
 
     def tsquery(self) -> str:
         """A word; a phrase of two words as their pair (migration 0008); a longer one as its
@@ -194,9 +196,10 @@ class SearchQuery:
         """Can FTS5 tell whether one row matches without merging the lists of every word that
         begins with one of its prefixes? Yes for whole words and for indexed prefixes."""
         return all(
-            (prefix := phrase.fts5_prefix()) is None or len(prefix) in INDEXED_PREFIXES
+            len(prefix) in INDEXED_PREFIXES
             for clause in self.clauses
             for phrase in self.phrases(clause)
+            for prefix in phrase.fts5_prefixes()
         )
 
     def plain_tokens(self) -> list[str]:
@@ -447,20 +450,19 @@ def _estimated(table: str, clauses: int) -> TextClause:
 
 
 async def _estimates(reader: Reader, table: str, clauses: list[str]) -> tuple[list[float], float]:
-    """Each clause's estimate and the table's rows, as the process remembers them (Reader.memo:
-    an estimate chooses how a search runs, never what it finds), else explained: a popular
-    word was explained on every request, a round trip and a plan (0.3 ms of 1.4 at 100k)."""
-    keys = [(_estimated, table, clause) for clause in clauses]
-    each = [reader.memo.get(key) for key in keys]
-    rows = reader.memo.get((_estimated, table))
-    if rows is None or None in each:
-        ((explained,),) = await reader.rows(
-            _estimated(table, len(clauses)), **{f"q{i}": c for i, c in enumerate(clauses)}
-        )
-        *each, rows = (plan["Plan Rows"] for plan in explained[0]["Plan"]["Plans"])
-        for key, estimate in zip(keys, each, strict=True):
-            reader.memo.put(key, estimate)
-        reader.memo.put((_estimated, table), rows)
+    """Each clause's estimate and the table's rows, from one plan, as the process remembers
+    them (Reader.memo: estimates choose how a search runs, never what it finds), else explained:
+    a popular search was explained on every request, a round trip and a plan (0.3 ms of 1.4 at
+    100k)."""
+    key = (_estimated, table, tuple(clauses))
+    remembered = reader.memo.get(key)
+    if remembered is not None:
+        return remembered  # type: ignore[no-any-return]
+    ((explained,),) = await reader.rows(
+        _estimated(table, len(clauses)), **{f"q{i}": c for i, c in enumerate(clauses)}
+    )
+    *each, rows = (plan["Plan Rows"] for plan in explained[0]["Plan"]["Plans"])
+    reader.memo.put(key, (each, rows))
     return each, rows
 
 
@@ -470,8 +472,8 @@ def sifted(estimates: list[float], rows: float) -> list[bool]:
     other, rarer first, unless its rows outnumber CHECK_FACTOR times the rows left."""
     read = [False] * len(estimates)
     left = rows
-    for i in sorted(range(len(estimates)), key=lambda i: estimates[i]):
-        if estimates[i] <= CHECK_FACTOR * left:
+    for rank, i in enumerate(sorted(range(len(estimates)), key=lambda i: estimates[i])):
+        if rank == 0 or estimates[i] <= CHECK_FACTOR * left:  # the rarest, whatever the figures
             read[i] = True
             left = left * estimates[i] / max(rows, 1)
     return read

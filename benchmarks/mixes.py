@@ -246,7 +246,8 @@ def full_text_search(draw: _Draw) -> Pair:
     Datasette is asked the same FTS5 query, "word"* for a word, which means what eventdb's `q`
     means. Not with `_search`: it matches the full-text index's rowid with the table's, and the
     index keeps a row under its key in list order (migration 0007), so it answered `[]` to
-    every search; `_where` takes the statement's id out of the key, as eventdb does."""
+    every search; `_where` takes the statement's id out of the key, as eventdb does. (eventdb
+    also finds a hyphenated word of the data spelled the other way: `synth` writes none.)"""
     words, roll = draw.facts.words, draw.rng.random()
     if roll < 0.1 and draw.facts.phrases:
         phrase = draw.facts.phrases[draw.rank(len(draw.facts.phrases), 1.0)]

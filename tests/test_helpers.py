@@ -151,6 +151,7 @@ def test_a_search_is_its_words_in_each_database_s_syntax(
         ('"say yes" hostage', False),
         ("cease-fire", False),  # neither "_cease_fire"* nor "ceasefire"* is kept merged
         ("a-b", True),  # "_a_b"* and "ab"*: of four letters and of two
+        ("9-1-1", False),  # "_1_1"* is kept merged, but "9 1 1"* also asks for "1"*
         ("U.S.", True),
     ],
 )
@@ -504,6 +505,7 @@ def test_an_answer_that_varies_by_encoding_says_so_after_what_it_already_varies_
         ([50_000, 50_000], [True, True]),  # together they leave 2,500 rows: both read
         ([900, 20_000, 800_000], [True, False, False]),
         ([5_000, 40_000, 9_000], [True, False, True]),  # the first and last leave 45 rows
+        ([20_000_000], [True]),  # the rarest is read whatever the figures (out of date ones)
     ],
 )
 def test_postgresql_checks_a_clause_of_many_rows_on_the_rows_of_the_rarer_ones(
