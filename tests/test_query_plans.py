@@ -81,6 +81,16 @@ def busiest_speakers(url: str, count: int) -> list[str]:
     return list(found)
 
 
+def words_of_a_statement(url: str) -> list[str]:
+    """The words of one statement's search text (statement 77): words of the corpus, and its
+    third, fourth and fifth in a row a phrase found once or twice."""
+    engine = create_db_engine(url)
+    with engine.connect() as connection:
+        found = connection.scalar(text("SELECT search_text FROM statements WHERE id = 77"))
+    engine.dispose()
+    return str(found).split()
+
+
 def hot_queries(url: str) -> dict[str, str]:
     engine = create_db_engine(url)
     [speaker] = busiest_speakers(url, 1)
@@ -94,10 +104,8 @@ def hot_queries(url: str) -> dict[str, str]:
         deep = connection.execute(
             text("SELECT sort_date, id FROM statements ORDER BY sort_date, id LIMIT 1 OFFSET 9000")
         ).one()
-        word = connection.scalar(text("SELECT search_text FROM statements WHERE id = 77")).split()[
-            2
-        ]
     engine.dispose()
+    word = words_of_a_statement(url)[2]
     page = PageRequest("/statements", filters_fingerprint([]), "date", 50, None)
     cursor = page.cursor_to("next", (str(deep[0]), deep[1]))
     return {
@@ -282,10 +290,7 @@ def test_a_total_said_to_be_exact_is_the_number_of_items_a_walk_finds(
 def rare_search(url: str, client: httpx.Client, captured: Captured) -> list[tuple[str, Any]]:
     """The statements of a search for three words in a row of one statement (a phrase found
     once or twice in the corpus) that carry its words."""
-    engine = create_db_engine(url)
-    with engine.connect() as connection:
-        words = connection.scalar(text("SELECT search_text FROM statements WHERE id = 77")).split()
-    engine.dispose()
+    words = words_of_a_statement(url)
     captured.statements.clear()
     response = client.get("/statements", params={"q": f'"{words[2]} {words[3]} {words[4]}"'})
     assert response.status_code == 200 and 1 <= response.json()["total"] < 10
@@ -388,11 +393,7 @@ def test_a_search_asks_for_the_data_s_words_it_names_in_one_statement(
     """The compounds its words spell and which of its prefixes are whole words: one question
     (on PostgreSQL each statement is a round trip)."""
     url, client, captured = corpus
-    engine = create_db_engine(url)
-    with engine.connect() as connection:
-        found = connection.scalar(text("SELECT search_text FROM statements WHERE id = 77"))
-    engine.dispose()
-    word = found.split()[2]
+    word = words_of_a_statement(url)[2]
     captured.statements.clear()
     response = client.get("/statements", params={"q": f"{word} ka"})
     assert response.status_code == 200, response.text
@@ -531,10 +532,7 @@ def test_postgresql_plans_a_search_with_its_words_when_its_plan_depends_on_them(
     above); one whose few matches are fetched from the full-text index and sorted is found so
     whatever its words, and keeps the plan made once (planning it was a third of its time)."""
     url = corpus[0]
-    engine = create_db_engine(url)
-    with engine.connect() as connection:
-        words = connection.scalar(text("SELECT search_text FROM statements WHERE id = 77")).split()
-    engine.dispose()
+    words = words_of_a_statement(url)
     raw = f'"{words[2]} {words[3]} {words[4]}"' if query == "rare phrase" else words[2][0]
 
     async def planned() -> tuple[str, str]:
