@@ -18,10 +18,11 @@ At each worker count (one, and the machine's cores, unless --workers says otherw
 - eventdb with its cache (the default) over the mix of all questions;
 - two ceilings of the machine: a bare ASGI app and a FastAPI route returning a constant.
 It prints a table of requests/s, p50 and p99 latency, errors, peak RSS per worker (and how much
-of it is the worker's own memory, not mapped files), and the figures against the targets of
-issue 8, and writes them to --out above its notes marker (the notes below it are kept). Needs `wrk` (apt-get install wrk) and Datasette
-(`make install`); PostgreSQL at $EVENTDB_BENCH_POSTGRES_URL (default: the local server's
-Unix socket).
+of it is the worker's own memory, not mapped files), what else loaded the machine meanwhile
+(other programs' CPU, and I/O stalls: a corpus read from disk), and the figures against the
+targets of issue 8, and writes them to --out above its notes marker (the notes below it are
+kept). Needs `wrk` (apt-get install wrk) and Datasette (`make install`); PostgreSQL at
+$EVENTDB_BENCH_POSTGRES_URL (default: the local server's Unix socket).
 """
 
 import argparse
@@ -388,6 +389,9 @@ class Result:
     # Share of the machine's CPU time that processes other than the server, its database and
     # wrk used while the row was measured: another program at work lowers the figures.
     others_cpu: float
+    # Share of the row's time during which some task of the machine waited on I/O: a server
+    # reading its database from disk (a page cache too small for the corpus) answers slower.
+    io_stalled: float
 
 
 def machine_busy_seconds() -> float:
@@ -395,6 +399,16 @@ def machine_busy_seconds() -> float:
     fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
     user, nice, system, _idle, _iowait, irq, softirq, steal = (int(v) for v in fields[:8])
     return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS
+
+
+def io_stalled_seconds() -> float:
+    """Time during which some task of the machine waited on I/O, since boot (Linux's pressure
+    stall information; 0 where the kernel keeps none)."""
+    try:
+        some = Path("/proc/pressure/io").read_text().split("\n", 1)[0]
+    except OSError:
+        return 0.0
+    return int(some.rsplit("total=", 1)[1]) / 1e6
 
 
 def process_seconds(pids: set[int]) -> dict[int, float]:
@@ -555,6 +569,7 @@ def measure(
     ours = set(server.pids()) | postgres_pids(postgres)
     before = process_seconds(ours)
     busy_before, wrk_before = machine_busy_seconds(), children_seconds()
+    stalled_before = io_stalled_seconds()
     started = time.monotonic()
     stats = wrk(server.port, urls, args.seconds, args.connections, args.threads, args, args.seed)
     wall = time.monotonic() - started
@@ -563,6 +578,7 @@ def measure(
     used = sum(after[pid] - before.get(pid, 0.0) for pid in after)
     used += children_seconds() - wrk_before
     others = max(0.0, machine_busy_seconds() - busy_before - used) / (wall * CORES)
+    stalled = (io_stalled_seconds() - stalled_before) / wall
     check(run, server.port, label, sample, timed)
     requests = max(stats["requests"], 1)
     errors = sum(stats[name] for name in ERRORS)
@@ -582,11 +598,12 @@ def measure(
         repeated=stats["repeats"] / requests,
         kb_per_answer=stats["bytes"] / requests / 1024,
         others_cpu=others,
+        io_stalled=stalled,
     )
     print(
         f"  {label}: {result.requests_per_second:,.0f} req/s, p50 {result.p50_ms:.2f} ms, "
         f"p99 {result.p99_ms:.2f} ms, {result.errors} errors, {result.distinct} distinct URLs, "
-        f"others' CPU {others:.0%}",
+        f"others' CPU {others:.0%}, I/O stalls {stalled:.0%}",
         flush=True,
     )
     return result
@@ -735,19 +752,29 @@ def report(run: Run, sizes: list[int], backends: list[str], workers_counts: list
             "server; compare rows measured alike, or rerun on a quiet machine.\n"
         )
 
+    stalled = max((r.io_stalled for r in everything), default=0.0)
+    if stalled > 0.1:
+        add(
+            f"**Rows read from disk during this run**: some task waited on I/O for up to "
+            f"{stalled:.0%} of a row's time (column \"I/O stalls\", Linux's pressure stall "
+            "information): the machine's page cache did not hold the corpus that row read. "
+            "Those rows understate their server; compare rows measured alike.\n"
+        )
+
     def row(server: str, workers: int, size: int, question: str, r: Result) -> str:
         return (
             f"| {server} | {workers} | {size:,} | {question} | {r.requests_per_second:,.0f} | "
             f"{r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.errors} | {r.peak_rss_mb:.0f} | "
-            f"{r.anonymous_rss_mb:.0f} | {r.distinct:,} | {r.repeated:.0%} | {r.kb_per_answer:.1f} | {r.others_cpu:.0%} |"
+            f"{r.anonymous_rss_mb:.0f} | {r.distinct:,} | {r.repeated:.0%} | {r.kb_per_answer:.1f} | {r.others_cpu:.0%} | "
+            f"{r.io_stalled:.0%} |"
         )
 
     header = (
         "| server | workers | statements | question | req/s | p50 ms | p99 ms | errors | "
         "peak RSS per worker, MB | of it anonymous, at the end, MB | distinct URLs asked | "
-        "asked before | KB per answer | others' CPU |\n"
+        "asked before | KB per answer | others' CPU | I/O stalls |\n"
         "| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-        "| ---: |"
+        "| ---: | ---: |"
     )
     add("## Uncached: every request runs its SQL (EVENTDB_CACHE_SECONDS=0)\n")
     add(header)
