@@ -5,9 +5,9 @@ Two ways in:
 - `create_db_engine`: a synchronous SQLAlchemy engine, for the command line (migrate, seed,
   synth, export) and the tests that write.
 - `Database.read`: how every request reads. A request's read is an `async` function of a
-  `Reader`; it runs in **one transaction, so it sees one snapshot of the data** (a seed that
-  commits meanwhile is seen whole or not at all), every statement within the deadline
-  (`EVENTDB_STATEMENT_TIMEOUT`).
+  `Reader`; **its statements see one snapshot of the data** (a seed that commits meanwhile is
+  seen whole or not at all: a read of several statements runs in one transaction, a read of one
+  needs none), every statement within the deadline (`EVENTDB_STATEMENT_TIMEOUT`).
 
 The request path runs SQL that SQLAlchemy Core compiled once per statement (`compiled`), on the
 driver itself: building and compiling a statement, and SQLAlchemy's result processing, cost more
@@ -228,7 +228,7 @@ class Memo:
 
 
 class Reader(Protocol):
-    """One request's view of the database: statements run in one snapshot."""
+    """One request's view of the database: its statements see one snapshot."""
 
     dialect: str
 
@@ -236,7 +236,13 @@ class Reader(Protocol):
     def memo(self) -> Memo:
         """The process's Memo of this database."""
 
-    async def rows(self, statement: ClauseElement, **params: Any) -> list[Row]: ...
+    async def rows(self, statement: ClauseElement, **params: Any) -> list[Row]:
+        """The statement's rows; more statements may follow, in the same snapshot."""
+
+    async def last_rows(self, statement: ClauseElement, **params: Any) -> list[Row]:
+        """The rows of the read's last statement (a statement after it is an error). A read
+        whose only statement this is runs it without a transaction: one statement is a
+        snapshot by itself, and on PostgreSQL BEGIN and COMMIT cost a quarter of a page."""
 
     async def plan_with_values(self) -> None:
         """Plan the request's next statements for their values, not once per connection (a
@@ -247,25 +253,18 @@ Read = Callable[[Reader], Awaitable[T]]
 
 
 @dataclass
-class OneStatementReader:
-    """A reader for a read of one statement, which is a snapshot of its own: it runs without a
-    transaction around it, and refuses a second statement (which would see another)."""
+class _Snapshot:
+    """Where a read stands: it runs in a transaction, unless its first statement is its last."""
 
-    reader: Reader
-    dialect: str
-    ran: bool = False
+    statements: int = 0
+    ended: bool = False
 
-    @property
-    def memo(self) -> Memo:
-        return self.reader.memo
-
-    async def rows(self, statement: ClauseElement, **params: Any) -> list[Row]:
-        assert not self.ran, "a read of one statement ran a second one"
-        self.ran = True
-        return await self.reader.rows(statement, **params)
-
-    async def plan_with_values(self) -> None:
-        await self.reader.plan_with_values()
+    def alone(self, last: bool) -> bool:
+        """Called before each statement: whether it runs without a transaction."""
+        assert not self.ended, "a read ran a statement after its last one"
+        self.ended = last
+        self.statements += 1
+        return last and self.statements == 1
 
 
 def _plain(value: Any) -> Any:
@@ -299,8 +298,20 @@ class SQLiteReader:
     listeners: list[Listener]
     memo: Memo
     dialect: str = "sqlite"
+    snapshot: _Snapshot = field(default_factory=_Snapshot)
 
     async def rows(self, statement: ClauseElement, **params: Any) -> list[Row]:
+        return await self._rows(statement, params, last=False)
+
+    async def last_rows(self, statement: ClauseElement, **params: Any) -> list[Row]:
+        return await self._rows(statement, params, last=True)
+
+    async def _rows(
+        self, statement: ClauseElement, params: dict[str, Any], last: bool
+    ) -> list[Row]:
+        connection = self.holder.connection
+        if not self.snapshot.alone(last) and not connection.in_transaction:
+            connection.execute("BEGIN")  # the snapshot starts at the first SELECT
         sql = compiled(statement, "sqlite")
         values = {**sql.constants, **{name: _plain(value) for name, value in params.items()}}
         for listen in self.listeners:
@@ -346,14 +357,27 @@ class PostgresReader:
     listeners: list[Listener]
     memo: Memo
     dialect: str = "postgresql"
+    snapshot: _Snapshot = field(default_factory=_Snapshot)
 
     async def rows(self, statement: ClauseElement, **params: Any) -> list[Row]:
+        return await self._rows(statement, params, last=False)
+
+    async def last_rows(self, statement: ClauseElement, **params: Any) -> list[Row]:
+        return await self._rows(statement, params, last=True)
+
+    async def _rows(
+        self, statement: ClauseElement, params: dict[str, Any], last: bool
+    ) -> list[Row]:
         sql = compiled(statement, "postgresql")
         values = {**sql.constants, **params}
         for listen in self.listeners:
             listen(sql.sql, values)
+        # Else psycopg begins the transaction (REPEATABLE READ: one snapshot) before it.
+        alone = self.snapshot.alone(last)
         cursor = self.connection.cursor()
         try:
+            if alone:
+                await self.connection.set_autocommit(True)
             await cursor.execute(sql.sql, values)
             return await cursor.fetchall()
         except psycopg.errors.QueryCanceled as error:
@@ -362,10 +386,14 @@ class PostgresReader:
             raise DatabaseUnavailable("the database has no schema") from error
         except psycopg.errors.DataError as error:
             raise ValueOutOfRange(str(error)) from error
+        finally:
+            if alone and not self.connection.closed:
+                await self.connection.set_autocommit(False)
 
     async def plan_with_values(self) -> None:
         """Until the transaction ends: the connection plans each statement once (see
         `_connect_postgres`), which a statement whose plan depends on its values cannot use."""
+        self.snapshot.alone(last=False)
         await self.connection.execute("SET LOCAL plan_cache_mode = force_custom_plan")
 
 
@@ -422,14 +450,12 @@ class Database:
         self.listeners: list[Listener] = []
         self.memo = Memo()
 
-    async def read(self, read: Read[T], *, one_statement: bool = False) -> T:
-        """`read`'s answer, read in one snapshot. `one_statement`: `read` runs a single
-        statement, a snapshot by itself: no transaction around it (on PostgreSQL, the round
-        trips of BEGIN and COMMIT, a third of a single item's time in one process)."""
+    async def read(self, read: Read[T]) -> T:
+        """`read`'s answer, read in one snapshot (see `Reader.last_rows`)."""
         await self.pool.acquire()
         if self.dialect == "sqlite":
-            return await self._read_sqlite(read, one_statement)
-        return await self._read_postgres(read, one_statement)
+            return await self._read_sqlite(read)
+        return await self._read_postgres(read)
 
     async def aclose(self) -> None:
         while self.pool.idle:
@@ -441,7 +467,7 @@ class Database:
 
     # SQLite
 
-    async def _read_sqlite(self, read: Read[T], one_statement: bool) -> T:
+    async def _read_sqlite(self, read: Read[T]) -> T:
         holder: _SQLiteConnection | None = None
         try:
             holder = self.pool.take_idle() or self._connect_sqlite()
@@ -450,13 +476,11 @@ class Database:
             reader = SQLiteReader(
                 holder, self.statement_timeout, self.limiter, self.listeners, self.memo
             )
-            if one_statement:
-                return await read(OneStatementReader(reader, self.dialect))
-            holder.connection.execute("BEGIN")  # the snapshot starts at the first SELECT
             try:
                 return await read(reader)
             finally:
-                holder.connection.execute("ROLLBACK")  # read-only: nothing to keep
+                if holder.connection.in_transaction:
+                    holder.connection.execute("ROLLBACK")  # read-only: nothing to keep
         except sqlite3.Error as error:
             if holder is not None:
                 holder.connection.close()
@@ -486,7 +510,7 @@ class Database:
 
     # PostgreSQL
 
-    async def _read_postgres(self, read: Read[T], one_statement: bool) -> T:
+    async def _read_postgres(self, read: Read[T]) -> T:
         connection = None
         try:
             for attempt in (1, 2):
@@ -495,17 +519,10 @@ class Database:
                 if connection is None:
                     connection = await self._connect_postgres()
                 try:
-                    reader = PostgresReader(connection, self.listeners, self.memo)
-                    if one_statement:
-                        await connection.set_autocommit(True)
-                        try:
-                            return await read(OneStatementReader(reader, self.dialect))
-                        finally:
-                            if not connection.closed:
-                                await connection.set_autocommit(False)
-                    result = await read(reader)
-                    # Ends the snapshot. Not a rollback: psycopg forgets the connection's
-                    # prepared statements on a rollback, and planning costs more than running.
+                    result = await read(PostgresReader(connection, self.listeners, self.memo))
+                    # Ends the snapshot, if the read began one. Not a rollback: psycopg forgets
+                    # the connection's prepared statements on a rollback, and planning costs
+                    # more than running.
                     await connection.commit()
                     return result
                 except psycopg.OperationalError as error:
@@ -545,7 +562,7 @@ class Database:
             )
         except psycopg.OperationalError as error:
             raise DatabaseUnavailable(str(error)) from error
-        # Each read is one snapshot: every statement of a request sees the same data.
+        # Each read of several statements is one snapshot (see `Reader.last_rows`).
         await connection.set_isolation_level(psycopg.IsolationLevel.REPEATABLE_READ)
         set_json_loads(orjson.loads, connection)  # the related lists, built as JSON (fast)
         return connection

@@ -35,6 +35,7 @@ from sqlalchemy import (
     not_,
     null,
     select,
+    true,
     tuple_,
     union_all,
 )
@@ -177,7 +178,7 @@ class Listing:
         self.key_types = [
             int if isinstance(part, int) else part.type.python_type for part in self.walks[0].key
         ]
-        self._pages: dict[tuple[bool, bool, bool, bool], Select[Any]] = {}
+        self._pages: dict[tuple[bool, bool, str], Select[Any]] = {}
 
     @cached_property
     def count_statement(self) -> Select[Any]:
@@ -187,21 +188,20 @@ class Listing:
         counted = (walks[0] if len(walks) == 1 else union_all(*walks)).limit(COUNT_CUTOFF)
         return select(func.count()).select_from(counted.subquery())
 
-    def page_statement(
-        self, reverse: bool, with_cursor: bool, counted: bool, ties_apart: bool = False
-    ) -> Select[Any]:
+    def page_statement(self, reverse: bool, with_cursor: bool, dialect: str) -> Select[Any]:
         """The rows of a page, after the cursor key (:key0…) in key order (`reverse`: the
-        opposite order), not sorted, each ending in the list's total (`counted`: up to
-        COUNT_CUTOFF, by the count statement run once as a subquery; else NULL) and its key
-        (`width` columns). `ties_apart`: each walk read as two ranges after a cursor (`_after`)."""
-        shape = (reverse, with_cursor, counted, ties_apart)
+        opposite order), not sorted, each ending in the list's total and its key (`width`
+        columns). The total counts up to COUNT_CUTOFF, by the count statement run once as a
+        subquery. PostgreSQL: always, and an empty page is one row of the total and NULLs (the
+        page is one statement, whatever it holds). SQLite: after a cursor only (else NULL); each
+        walk is read as two ranges after a cursor (`_after`)."""
+        shape = (reverse, with_cursor, dialect)
         if shape not in self._pages:
             self._pages[shape] = self._build_page(*shape)
         return self._pages[shape]
 
-    def _build_page(
-        self, reverse: bool, with_cursor: bool, counted: bool, ties_apart: bool
-    ) -> Select[Any]:
+    def _build_page(self, reverse: bool, with_cursor: bool, dialect: str) -> Select[Any]:
+        ties_apart = dialect == "sqlite"
         limit: BindParameter[int] = bindparam("limit_plus_one")
         walks = []
         for walk in self.walks:
@@ -232,10 +232,19 @@ class Listing:
             )
         keys = [page.c[f"key{i}"] for i in range(self.width)]
         statement = self.rows(page) if self.rows else select(page.c.id)
-        total = (self.count_statement.scalar_subquery() if counted else null()).label("total")
         # Not ordered again here: both databases sorted each row whole, its stored document
         # with it (SQLite in a temporary B-tree), where `fetch_page` sorts the page's keys.
-        return statement.add_columns(total, *keys)
+        if dialect == "sqlite":
+            counted = self.count_statement.scalar_subquery() if with_cursor else null()
+            return statement.add_columns(counted.label("total"), *keys)
+        # SQLite would copy the rows of this join into a temporary table first (a quarter more
+        # time for a page), where PostgreSQL reads them as they come.
+        items = statement.add_columns(*keys).subquery("items")
+        totals = select(self.count_statement.scalar_subquery().label("total")).subquery("totals")
+        columns = list(items.c)
+        return select(*columns[: -self.width], totals.c.total, *columns[-self.width :]).select_from(
+            totals.outerjoin(items, true())
+        )
 
 
 def _as_column(part: KeyPart) -> ColumnElement[Any]:
@@ -281,32 +290,37 @@ def _after(key: Sequence[KeyPart], reverse: bool, ties_apart: bool) -> list[_Ran
 
 
 async def fetch_page(
-    reader: Reader, listing: Listing, request: PageRequest, **params: Any
+    reader: Reader, listing: Listing, request: PageRequest, *, last: bool = False, **params: Any
 ) -> PageResult:
-    """One page of the listing, with the total (capped) and the cursors around it."""
+    """One page of the listing, with the total (capped) and the cursors around it. `last`: no
+    statement of the read follows the page's (see `Reader.last_rows`)."""
     cursor = decode_cursor(request, listing.key_types) if request.cursor else None
     backwards = cursor is not None and cursor.direction == "prev"
     descending = request.sort.startswith("-")
     key_params = {f"key{i}": value for i, value in enumerate(cursor.key)} if cursor else {}
-    # The page carries its total: on PostgreSQL a statement is a round trip. But SQLite's first
-    # page counts apart, only when it is full: one that is not holds the whole list (the first
-    # page of a search for a rare phrase walked its matches twice, for the page and again for
-    # its count: 28 ms where 9 do).
-    counted_with_page = reader.dialect == "postgresql" or cursor is not None
-    statement = listing.page_statement(
-        descending != backwards, cursor is not None, counted_with_page, reader.dialect == "sqlite"
+    # The page carries its total: on PostgreSQL a statement is a round trip (and a page of one
+    # statement needs no transaction: `last`). But SQLite's first page counts apart, only when
+    # it is full: one that is not holds the whole list (the first page of a search for a rare
+    # phrase walked its matches twice, for the page and again for its count: 28 ms where 9 do).
+    statement = listing.page_statement(descending != backwards, cursor is not None, reader.dialect)
+    alone = last and reader.dialect == "postgresql"
+    rows = await (reader.last_rows if alone else reader.rows)(
+        statement, limit_plus_one=request.limit + 1, **params, **key_params
     )
-    rows = await reader.rows(statement, limit_plus_one=request.limit + 1, **params, **key_params)
     width = listing.width
+    if rows and rows[0][-width - 1] is not None:  # the total came with the page
+        counted = rows[0][-width - 1]
+        if rows[0][-1] is None:  # PostgreSQL's empty page: its row holds the total only
+            rows = []
+    elif cursor is None and len(rows) <= request.limit:  # the whole list, or nothing
+        counted = len(rows)
+    else:  # SQLite: a full first page, or no row to carry the total (past the last item)
+        (counted,) = (
+            await (reader.last_rows if last else reader.rows)(listing.count_statement, **params)
+        )[0]
     # In key order: keys are never NULL, and compare as the databases order them (text keys
     # byte by byte, api.models.Key).
     rows.sort(key=listing.key_of, reverse=descending != backwards)
-    if rows and counted_with_page:
-        counted = rows[0][-width - 1]
-    elif cursor is None and len(rows) <= request.limit:  # the whole list, or nothing
-        counted = len(rows)
-    else:  # a full first page on SQLite, or no row to carry the total (past the last item)
-        (counted,) = (await reader.rows(listing.count_statement, **params))[0]
     more = len(rows) > request.limit
     rows = rows[: request.limit]
     if backwards:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from api.database import Database, Reader
 from api.models import Statement, table_of
-from api.paging import Direction, Listing, PageRequest, Walk, fetch_page
+from api.paging import Direction, Listing, PageRequest, PageResult, Walk, fetch_page
 
 LISTS = [
     "/actors",
@@ -227,3 +227,29 @@ def test_a_page_is_in_key_order_whatever_order_its_statement_returns_rows_in(
     found, expected = asyncio.run(pages())
     assert len(found) == 4
     assert found == expected
+
+
+@pytest.mark.parametrize("last", [False, True])
+def test_the_page_after_the_last_item_is_empty_and_still_counts_the_list(
+    seeded_database_url: str, last: bool
+) -> None:
+    """On PostgreSQL such a page is still one statement (its one row carries the total), so
+    that a page read alone needs no transaction (`last`)."""
+    statements = table_of(Statement)
+    listing = Listing([Walk(select(statements.c.id), (statements.c.sort_date, statements.c.id))])
+    first = PageRequest("/test", "none", "date", 500, None)
+
+    async def pages() -> tuple[PageResult, PageResult]:
+        database = Database(seeded_database_url)
+        try:
+            everything = await database.read(lambda reader: fetch_page(reader, listing, first))
+            past = replace(first, cursor=first.cursor_to("next", everything.rows[-1][-2:]))
+            return everything, await database.read(
+                lambda reader: fetch_page(reader, listing, past, last=last)
+            )
+        finally:
+            await database.aclose()
+
+    everything, past = asyncio.run(pages())
+    assert everything.total > 2
+    assert (past.rows, past.total, past.next_cursor) == ([], everything.total, None)

@@ -59,7 +59,7 @@ async def section(
     empty: str,
 ) -> Section:
     page = page_request(api_path, query, limit=SECTION_LIMIT, cursor=None)
-    answer = await read(reader, filters, page, ())
+    answer = await read(reader, filters, page, (), last=False)
     return Section(
         title=title,
         card=card,

@@ -265,7 +265,7 @@ def add_list_page(router: APIRouter, spec: ListSpec, filters: Callable[..., Any]
         page = PageRequest(
             spec.api_path, fingerprint(query), paging.sort, paging.limit, paging.cursor
         )
-        answer = await db.read(lambda reader: spec.read(reader, found, page, asked))
+        answer = await db.read(lambda reader: spec.read(reader, found, page, asked, last=True))
         api_query = (*query, ("facets", ",".join(asked)))
         filters_given = [(n, v) for n, v in query if n not in PAGING_PARAMETERS and n != "sort"]
         values: dict[str, list[str]] = {}

@@ -55,7 +55,7 @@ async def every_item(
     cursor: str | None = None
     for _ in range(MAX_PAGES):
         page = page_request(api_path, query, sort=sort, cursor=cursor)
-        answer = await read(reader, filters, page, ())
+        answer = await read(reader, filters, page, (), last=False)
         items += answer.documents()
         cursor = answer.result.next_cursor
         if cursor is None:

@@ -275,7 +275,7 @@ async def source_page(
 @router.get("/read/sources")
 async def sources_page(request: Request, db: DatabaseDep, cursor: str | None = None) -> Response:
     page = PageRequest("/sources", filters_fingerprint([]), "date", 50, cursor)
-    answer = await db.read(lambda reader: list_sources(reader, page))
+    answer = await db.read(lambda reader: list_sources(reader, page, last=True))
     query = [("cursor", cursor)] if cursor else []
     return render_page(
         request,

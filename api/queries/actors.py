@@ -207,7 +207,12 @@ ACTOR_FACETS: dict[str, FacetBuild] = {
 
 
 async def actor_page(
-    reader: Reader, filters: ActorFilters, page: PageRequest, facets: Sequence[str] = ()
+    reader: Reader,
+    filters: ActorFilters,
+    page: PageRequest,
+    facets: Sequence[str] = (),
+    *,
+    last: bool = False,
 ) -> ListAnswer:
     params: dict[str, Any] = {}
     if filters.q:
@@ -234,7 +239,7 @@ async def actor_page(
     )
     result = await fetch_page(reader, listing, page, **params)
     counts = await facet_counts(reader, listing, result, ACTOR_FACETS, facets, params)
-    return ListAnswer(result, await actor_documents(reader, result.rows), counts)
+    return ListAnswer(result, await actor_documents(reader, result.rows, last=last), counts)
 
 
 @cache
@@ -248,11 +253,12 @@ def _aliases_statement(dialect: str) -> Select[Any]:
     )
 
 
-async def actor_documents(reader: Reader, rows: list[Any]) -> list[Document]:
+async def actor_documents(reader: Reader, rows: list[Any], *, last: bool = False) -> list[Document]:
     if not rows:
         return []
+    read_rows = reader.last_rows if last else reader.rows
     aliases = documents.grouped(
-        await reader.rows(_aliases_statement(reader.dialect), ids=[row[0] for row in rows]),
+        await read_rows(_aliases_statement(reader.dialect), ids=[row[0] for row in rows]),
         documents.alias,
     )
     return [documents.actor(row, aliases.get(row[0], [])) for row in rows]

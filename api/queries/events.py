@@ -238,13 +238,18 @@ EVENT_FACETS: dict[str, FacetBuild] = {
 
 
 async def event_page(
-    reader: Reader, filters: EventFilters, page: PageRequest, facets: Sequence[str] = ()
+    reader: Reader,
+    filters: EventFilters,
+    page: PageRequest,
+    facets: Sequence[str] = (),
+    *,
+    last: bool = False,
 ) -> ListAnswer:
     params: dict[str, Any] = {}
     shape = await bind_filters(reader, filters, params)
     dates = filters.dates
     listing = _listing(reader.dialect, shape, dates.start is not None, dates.end is not None)
-    result = await fetch_page(reader, listing, page, **params)
+    result = await fetch_page(reader, listing, page, last=last and not facets, **params)
     counts = await facet_counts(reader, listing, result, EVENT_FACETS, facets, params)
     return ListAnswer(result, [stored_document(row) for row in result.rows], counts)
 
@@ -262,6 +267,6 @@ def _one_event() -> Select[Any]:
     return STORED_ROWS(found.subquery("page"))
 
 
-async def event_detail(reader: Reader, slug: str) -> StoredDocument | None:
-    rows = await reader.rows(_one_event(), slug=slug)
+async def event_detail(reader: Reader, slug: str, *, last: bool = False) -> StoredDocument | None:
+    rows = await (reader.last_rows if last else reader.rows)(_one_event(), slug=slug)
     return stored_document(rows[0]) if rows else None

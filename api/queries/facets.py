@@ -10,7 +10,7 @@ million rows.
 
 from collections.abc import Awaitable, Callable, Sequence
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import FromClause, Select, String, func, select, union_all
 
@@ -35,7 +35,14 @@ class ListAnswer(NamedTuple):
 
 
 # A list's read: its filters and page (and the facets asked for) into a ListAnswer.
-PageRead = Callable[[Reader, Any, PageRequest, Sequence[str]], Awaitable[ListAnswer]]
+class PageRead(Protocol):
+    """A list's read: its filters, page and facets; `last`, when nothing else is read after it
+    (see `Reader.last_rows`)."""
+
+    def __call__(
+        self, reader: Reader, filters: Any, page: PageRequest, facets: Sequence[str], *, last: bool
+    ) -> Awaitable[ListAnswer]: ...
+
 
 # The values a facet lists, most common first.
 FACET_VALUES = 30

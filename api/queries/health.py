@@ -12,10 +12,10 @@ _SHAPE = select(table_of(StoredDocumentShape).c.shape)
 
 
 async def schema_revision(reader: Reader) -> str | None:
-    rows = await reader.rows(_REVISION)
+    rows = await reader.last_rows(_REVISION)
     return str(rows[0][0]) if rows else None
 
 
 async def stored_shape(reader: Reader) -> str | None:
-    rows = await reader.rows(_SHAPE)
+    rows = await reader.last_rows(_SHAPE)
     return str(rows[0][0]) if rows else None

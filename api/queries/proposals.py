@@ -163,7 +163,12 @@ PROPOSAL_FACETS: dict[str, FacetBuild] = {
 
 
 async def proposal_page(
-    reader: Reader, filters: ProposalFilters, page: PageRequest, facets: Sequence[str] = ()
+    reader: Reader,
+    filters: ProposalFilters,
+    page: PageRequest,
+    facets: Sequence[str] = (),
+    *,
+    last: bool = False,
 ) -> ListAnswer:
     params: dict[str, Any] = {}
     shape: dict[str, Any] = {}
@@ -179,7 +184,7 @@ async def proposal_page(
     listing = _proposal_listing(
         reader.dialect, ProposalShape(**shape), dates.start is not None, dates.end is not None
     )
-    result = await fetch_page(reader, listing, page, **params)
+    result = await fetch_page(reader, listing, page, last=last and not facets, **params)
     counts = await facet_counts(reader, listing, result, PROPOSAL_FACETS, facets, params)
     return ListAnswer(result, [_proposal_document(row) for row in result.rows], counts)
 
@@ -191,7 +196,7 @@ def _one_proposal(dialect: str) -> Select[Any]:
 
 
 async def proposal_detail(reader: Reader, slug: str) -> Document | None:
-    rows = await reader.rows(_one_proposal(reader.dialect), slug=slug)
+    rows = await reader.last_rows(_one_proposal(reader.dialect), slug=slug)
     return _proposal_document(rows[0]) if rows else None
 
 
@@ -271,7 +276,12 @@ TERM_FACETS: dict[str, FacetBuild] = {
 
 
 async def term_page(
-    reader: Reader, filters: TermFilters, page: PageRequest, facets: Sequence[str] = ()
+    reader: Reader,
+    filters: TermFilters,
+    page: PageRequest,
+    facets: Sequence[str] = (),
+    *,
+    last: bool = False,
 ) -> ListAnswer:
     params: dict[str, Any] = {}
     shape: dict[str, Any] = {}
@@ -287,7 +297,7 @@ async def term_page(
         ids = await slugs_to_ids(reader, SOURCES, filters.source, "source", "/sources")
         shape["source"] = bind(params, "source", ids)
     listing = _term_listing(reader.dialect, TermShape(**shape))
-    result = await fetch_page(reader, listing, page, **params)
+    result = await fetch_page(reader, listing, page, last=last and not facets, **params)
     counts = await facet_counts(reader, listing, result, TERM_FACETS, facets, params)
     return ListAnswer(result, [documents.term(row) for row in result.rows], counts)
 
@@ -388,7 +398,12 @@ POSITION_FACETS: dict[str, FacetBuild] = {
 
 
 async def position_page(
-    reader: Reader, filters: PositionFilters, page: PageRequest, facets: Sequence[str] = ()
+    reader: Reader,
+    filters: PositionFilters,
+    page: PageRequest,
+    facets: Sequence[str] = (),
+    *,
+    last: bool = False,
 ) -> ListAnswer:
     params: dict[str, Any] = {}
     shape: dict[str, Any] = {}
@@ -413,7 +428,7 @@ async def position_page(
     positions = _position_listing(
         reader.dialect, PositionShape(**shape), dates.start is not None, dates.end is not None
     )
-    result = await fetch_page(reader, positions, page, **params)
+    result = await fetch_page(reader, positions, page, last=last and not facets, **params)
     counts = await facet_counts(reader, positions, result, POSITION_FACETS, facets, params)
     return ListAnswer(result, [documents.position(row) for row in result.rows], counts)
 
@@ -425,7 +440,7 @@ def _one_position() -> Select[Any]:
 
 
 async def position_detail(reader: Reader, position_id: int) -> Document | None:
-    rows = await reader.rows(_one_position(), id=position_id)
+    rows = await reader.last_rows(_one_position(), id=position_id)
     return documents.position(rows[0]) if rows else None
 
 
@@ -435,5 +450,5 @@ def _one_term() -> Select[Any]:
 
 
 async def term_detail(reader: Reader, slug: str) -> Document | None:
-    rows = await reader.rows(_one_term(), slug=slug)
+    rows = await reader.last_rows(_one_term(), slug=slug)
     return documents.term(rows[0]) if rows else None

@@ -40,8 +40,8 @@ def _listing() -> Listing:
     return Listing([Walk(select(SOURCES.c.id), (SOURCES.c.published, SOURCES.c.id))], _source_rows)
 
 
-async def source_page(reader: Reader, page: PageRequest) -> ListAnswer:
-    result = await fetch_page(reader, _listing(), page)
+async def source_page(reader: Reader, page: PageRequest, *, last: bool = False) -> ListAnswer:
+    result = await fetch_page(reader, _listing(), page, last=last)
     return ListAnswer(result, [documents.source(row) for row in result.rows], {})
 
 
@@ -51,9 +51,9 @@ def _one_source() -> Select[Any]:
     return _source_rows(found).add_columns(SOURCES.c.text)
 
 
-async def source_detail(reader: Reader, slug: str) -> Document | None:
+async def source_detail(reader: Reader, slug: str, *, last: bool = False) -> Document | None:
     """The source with its full text, and where to find its facts."""
-    rows = await reader.rows(_one_source(), slug=slug)
+    rows = await (reader.last_rows if last else reader.rows)(_one_source(), slug=slug)
     if not rows:
         return None
     found = documents.source(rows[0])

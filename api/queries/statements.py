@@ -289,7 +289,12 @@ STATEMENT_FACETS: dict[str, FacetBuild] = {
 
 
 async def statement_page(
-    reader: Reader, filters: StatementFilters, page: PageRequest, facets: Sequence[str] = ()
+    reader: Reader,
+    filters: StatementFilters,
+    page: PageRequest,
+    facets: Sequence[str] = (),
+    *,
+    last: bool = False,
 ) -> ListAnswer:
     params: dict[str, Any] = {}
     shape = await bind_filters(reader, filters, params)
@@ -297,7 +302,7 @@ async def statement_page(
     listing = statement_listing(
         reader.dialect, shape, dates.start is not None, dates.end is not None
     )
-    result = await fetch_page(reader, listing, page, **params)
+    result = await fetch_page(reader, listing, page, last=last and not facets, **params)
     counts = await facet_counts(reader, listing, result, STATEMENT_FACETS, facets, params)
     return ListAnswer(result, [stored_document(row) for row in result.rows], counts)
 
@@ -320,5 +325,5 @@ async def statement_detail(reader: Reader, key: str) -> StoredDocument | None:
     """A statement by id, or by slug."""
     by_id = key.isascii() and key.isdigit() and int(key) < 2**31  # else no id: look up a slug
     params = {"id": int(key)} if by_id else {"slug": key}
-    rows = await reader.rows(_one_statement(by_id), **params)
+    rows = await reader.last_rows(_one_statement(by_id), **params)
     return stored_document(rows[0]) if rows else None

@@ -105,7 +105,9 @@ def _item(row: Row) -> StoredDocument:
     return StoredDocument(row[at]).member_of(head, name)
 
 
-async def timeline_page(reader: Reader, filters: TimelineFilters, page: PageRequest) -> ListAnswer:
+async def timeline_page(
+    reader: Reader, filters: TimelineFilters, page: PageRequest, *, last: bool = False
+) -> ListAnswer:
     """Events and statements in one list sorted by (date, kind, id): each list (and each of its
     date branches) is paged on its own index, the keys are merged, then the page's events and
     statements are read by id, in the same statement."""
@@ -127,5 +129,5 @@ async def timeline_page(reader: Reader, filters: TimelineFilters, page: PageRequ
     listing = _listing(
         reader.dialect, TimelineShape(**shape), dates.start is not None, dates.end is not None
     )
-    result = await fetch_page(reader, listing, page, **params)
+    result = await fetch_page(reader, listing, page, last=last, **params)
     return ListAnswer(result, [_item(row) for row in result.rows], {})

@@ -91,13 +91,13 @@ def add_list_endpoints(
     Paging = Annotated[PageRequest, Depends(paging)]
 
     async def csv_page(request: Request, db: DatabaseDep, found: Filters, page: Paging) -> Response:
-        answer = await db.read(lambda reader: read(reader, found, page, ()))
+        answer = await db.read(lambda reader: read(reader, found, page, (), last=True))
         return csv_response(request, answer.result, answer.documents())
 
     async def json_page(
         request: Request, db: DatabaseDep, found: Filters, page: Paging
     ) -> Response:
-        answer = await db.read(lambda reader: read(reader, found, page, ()))
+        answer = await db.read(lambda reader: read(reader, found, page, (), last=True))
         return page_response(request, page, answer.result, answer.items, None)
 
     if facets:
@@ -122,7 +122,7 @@ def add_list_endpoints(
             facets: Facets = None,
         ) -> Response:
             asked = [str(facet) for facet in facets or ()]
-            answer = await db.read(lambda reader: read(reader, found, page, asked))
+            answer = await db.read(lambda reader: read(reader, found, page, asked, last=True))
             return page_response(request, page, answer.result, answer.items, answer.facets)
 
         json_page = json_page_with_facets

@@ -57,7 +57,7 @@ async def get_event(
     db: DatabaseDep,
     slug: str = slug_path("The event's slug.", "unsc-vote"),
 ) -> Response:
-    found = await db.read(lambda reader: event_detail(reader, slug), one_statement=True)
+    found = await db.read(lambda reader: event_detail(reader, slug, last=True))
     if found is None:
         raise await db.read(lambda reader: not_found(reader, Event, slug, "event", "/events"))
     return document_response(request, found)

@@ -25,7 +25,7 @@ add_list_endpoints(
     "deal,The Washington Post,2024-06-10,9831\r\n",
     filters=no_filters,
     paging=date_paging,
-    read=lambda reader, _filters, page, _facets: source_page(reader, page),
+    read=lambda reader, _filters, page, _facets, last: source_page(reader, page, last=last),
     summary="The articles the facts come from",
 )
 
@@ -41,7 +41,7 @@ async def get_source(
     db: DatabaseDep,
     slug: str = slug_path("The source's slug.", "wapo-2024-06-10-blinken"),
 ) -> Response:
-    found = await db.read(lambda reader: source_detail(reader, slug))
+    found = await db.read(lambda reader: source_detail(reader, slug, last=True))
     if found is None:
         raise await db.read(lambda reader: not_found(reader, Source, slug, "source", "/sources"))
     return document_response(request, found)

@@ -48,7 +48,7 @@ async def get_statement(
     text = str(key)
     if len(text) > 200:
         raise NotFound(f"No statement is called {text[:40]!r}…. See /statements for them all.")
-    found = await db.read(lambda reader: statement_detail(reader, text), one_statement=True)
+    found = await db.read(lambda reader: statement_detail(reader, text))
     if found is None:
         raise await db.read(
             lambda reader: not_found(reader, Statement, text, "statement", "/statements")

@@ -16,7 +16,9 @@ add_list_endpoints(
     "resolution,,,\r\n",
     filters=timeline_filters,
     paging=date_paging,
-    read=lambda reader, filters, page, _facets: timeline_page(reader, filters, page),
+    read=lambda reader, filters, page, _facets, last: timeline_page(
+        reader, filters, page, last=last
+    ),
     summary="Events and statements in one chronological list",
     description="On the same day, events come before statements. Each item has a `type` "
     "(`event` or `statement`) and the fact under that name.",
