@@ -70,6 +70,11 @@ class ValueOutOfRange(Exception):
     """A value of the request is outside what the database can hold: the API answers 422."""
 
 
+class NamesUnresolved(Exception):
+    """A name or slug of the request, resolved in a statement, named no row or several: the
+    read is run again with each looked up first (`Reader.names_in_statements`)."""
+
+
 # Synchronous engines, for the command line ----------------------------------------------------
 
 
@@ -231,6 +236,9 @@ class Reader(Protocol):
     """One request's view of the database: its statements see one snapshot."""
 
     dialect: str
+    # Whether the read binds the names and slugs of its filters as they are, for its statements
+    # to resolve (api.queries.filters), rather than looking each up first.
+    names_in_statements: bool
 
     @property
     def memo(self) -> Memo:
@@ -298,6 +306,8 @@ class SQLiteReader:
     listeners: list[Listener]
     memo: Memo
     dialect: str = "sqlite"
+    # A lookup is no round trip here, and a page with no row could not say what it resolved.
+    names_in_statements: bool = False
     snapshot: _Snapshot = field(default_factory=_Snapshot)
 
     async def rows(self, statement: ClauseElement, **params: Any) -> list[Row]:
@@ -356,6 +366,7 @@ class PostgresReader:
     connection: psycopg.AsyncConnection[Any]
     listeners: list[Listener]
     memo: Memo
+    names_in_statements: bool
     dialect: str = "postgresql"
     snapshot: _Snapshot = field(default_factory=_Snapshot)
 
@@ -451,11 +462,17 @@ class Database:
         self.memo = Memo()
 
     async def read(self, read: Read[T]) -> T:
-        """`read`'s answer, read in one snapshot (see `Reader.last_rows`)."""
+        """`read`'s answer, read in one snapshot (see `Reader.last_rows`). On PostgreSQL, the
+        names of its filters are first resolved by the statements that use them; if one named
+        no row, or several, it is read again with each looked up first, which says why."""
         await self.pool.acquire()
         if self.dialect == "sqlite":
             return await self._read_sqlite(read)
-        return await self._read_postgres(read)
+        try:
+            return await self._read_postgres(read, names_in_statements=True)
+        except NamesUnresolved:
+            await self.pool.acquire()
+            return await self._read_postgres(read, names_in_statements=False)
 
     async def aclose(self) -> None:
         while self.pool.idle:
@@ -510,7 +527,7 @@ class Database:
 
     # PostgreSQL
 
-    async def _read_postgres(self, read: Read[T]) -> T:
+    async def _read_postgres(self, read: Read[T], names_in_statements: bool) -> T:
         connection = None
         try:
             for attempt in (1, 2):
@@ -519,7 +536,10 @@ class Database:
                 if connection is None:
                     connection = await self._connect_postgres()
                 try:
-                    result = await read(PostgresReader(connection, self.listeners, self.memo))
+                    reader = PostgresReader(
+                        connection, self.listeners, self.memo, names_in_statements
+                    )
+                    result = await read(reader)
                     # Ends the snapshot, if the read began one. Not a rollback: psycopg forgets
                     # the connection's prepared statements on a rollback, and planning costs
                     # more than running.

@@ -29,6 +29,7 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
+    case,
     func,
     literal,
     literal_column,
@@ -40,7 +41,7 @@ from sqlalchemy import (
     union_all,
 )
 
-from api.database import Reader, Row
+from api.database import NamesUnresolved, Reader, Row
 from api.errors import InvalidCursor
 
 DEFAULT_LIMIT = 50
@@ -50,6 +51,8 @@ COUNT_LIMIT = 1_000
 # The LIMIT of a count, written in the SQL rather than bound: PostgreSQL plans a statement once
 # per connection (api.database), and a plan made without the number would count every row.
 COUNT_CUTOFF: ColumnElement[int] = literal_column(str(COUNT_LIMIT + 1))
+# The total of a page whose filters name no row, or several (Listing's `resolved`).
+UNRESOLVED = -1
 # Query parameters that choose a page or a format, not the items: a cursor survives them.
 PAGING_PARAMETERS = frozenset({"cursor", "limit", "format", "facets"})
 
@@ -167,12 +170,15 @@ class Listing:
         self,
         walks: Sequence[Walk],
         rows: Callable[[FromClause], Select[Any]] | None = None,
+        resolved: Sequence[ColumnElement[bool]] = (),
     ) -> None:
         """`rows(page)`: the columns of each item of a page, from the page's ids (`page.c.id`);
         computed for the page's rows only, after the walks found them. Without it, a row is the
-        id (and the key)."""
+        id (and the key). `resolved`: whether the names the walks resolve named one row each
+        (api.queries.filters.resolved_checks), on PostgreSQL only."""
         self.walks = tuple(walks)
         self.rows = rows
+        self.resolved = tuple(resolved)
         self.width = len(self.walks[0].key)
         self.key_of = operator.itemgetter(*range(-self.width, 0))  # a row's key: its last columns
         self.key_types = [
@@ -235,12 +241,16 @@ class Listing:
         # Not ordered again here: both databases sorted each row whole, its stored document
         # with it (SQLite in a temporary B-tree), where `fetch_page` sorts the page's keys.
         if dialect == "sqlite":
+            assert not self.resolved, "SQLite looks names up first"
             counted = self.count_statement.scalar_subquery() if with_cursor else null()
             return statement.add_columns(counted.label("total"), *keys)
         # SQLite would copy the rows of this join into a temporary table first (a quarter more
         # time for a page), where PostgreSQL reads them as they come.
         items = statement.add_columns(*keys).subquery("items")
-        totals = select(self.count_statement.scalar_subquery().label("total")).subquery("totals")
+        total: ColumnElement[int] = self.count_statement.scalar_subquery()
+        if self.resolved:
+            total = case((and_(*self.resolved), total), else_=literal(UNRESOLVED))
+        totals = select(total.label("total")).subquery("totals")
         columns = list(items.c)
         return select(*columns[: -self.width], totals.c.total, *columns[-self.width :]).select_from(
             totals.outerjoin(items, true())
@@ -310,6 +320,8 @@ async def fetch_page(
     width = listing.width
     if rows and rows[0][-width - 1] is not None:  # the total came with the page
         counted = rows[0][-width - 1]
+        if counted == UNRESOLVED:
+            raise NamesUnresolved
         if rows[0][-1] is None:  # PostgreSQL's empty page: its row holds the total only
             rows = []
     elif cursor is None and len(rows) <= request.limit:  # the whole list, or nothing

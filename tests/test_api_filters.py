@@ -1,13 +1,19 @@
 """Every filter of every list, against the seeded article, on both databases."""
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
+import orjson
 import pytest
-from sqlalchemy import select
+from sqlalchemy import ScalarSelect, select
 
-from api.database import create_db_engine
-from api.models import Statement
+from api.database import Database, Reader, create_db_engine
+from api.errors import InvalidParameter
+from api.models import Statement, Term, table_of
+from api.queries.actors import actor_ids
+from api.queries.filters import ACTORS_BY_NAME, Resolver, SlugsOf, slugs_to_ids
 from api.text import fold, search_tokens
 
 
@@ -538,3 +544,89 @@ def test_every_evidence_comes_with_the_whole_sentence_it_sits_in(
         assert text[sentence["start"] : sentence["end"]] == sentence["text"]
         assert sentence["start"] <= evidence["start"] < evidence["end"] <= sentence["end"]
         assert sentence["text"].strip() == sentence["text"]
+
+
+# Names resolved in the statement that uses them ---------------------------------------------
+
+NAMES = [
+    "antony-blinken",  # a slug
+    "Antony Blinken",  # a name
+    "El-Sísi",  # an alias, with an accent
+    "senior diplomat",  # a run of words of one actor's name
+    "the Israeli leader",  # a run of words of one alias
+    "Israeli",  # a run of words several actors share
+    "Israel",  # a whole name, before the runs of words of others that hold it
+    "nobody at all",  # no actor
+    "",  # nothing
+]
+
+
+def _resolved_in_sql(url: str, resolver: Resolver, values: list[str]) -> tuple[bool, set[int]]:
+    """What a statement makes of `values`: whether each names one row, and the ids it names."""
+    engine = create_db_engine(url)
+    dialect = engine.dialect.name
+    one = len(values) == 1
+    param: Any = values[0] if one else values
+    if dialect == "sqlite" and not one:
+        param = orjson.dumps(param).decode()  # a list as SQLite reads it (json_each)
+    ids = resolver.ids(dialect, "values", one)
+    named = select(ids) if isinstance(ids, ScalarSelect) else ids
+    resolved = select(resolver.resolved(dialect, "values", one))
+    with engine.connect() as connection:
+        found = {id for (id,) in connection.execute(named, {"values": param}) if id is not None}
+        (all_named,) = connection.execute(resolved, {"values": param}).one()
+    engine.dispose()
+    return bool(all_named), found
+
+
+LookUp = Callable[[Reader], Awaitable[list[int]]]
+
+
+def _looked_up(url: str, look_up: LookUp) -> tuple[bool, set[int]]:
+    async def read(reader: Reader) -> tuple[bool, set[int]]:
+        try:
+            return True, set(await look_up(reader))
+        except InvalidParameter:
+            return False, set()
+
+    async def run() -> tuple[bool, set[int]]:
+        database = Database(url)
+        try:
+            return await database.read(read)
+        finally:
+            await database.aclose()
+
+    return asyncio.run(run())
+
+
+@pytest.mark.parametrize(
+    "values", [[name] for name in NAMES] + [[NAMES[0], NAMES[3]], [NAMES[0], NAMES[5]]]
+)
+def test_a_statement_resolves_actors_names_as_looking_them_up_first_does(
+    seeded_database_url: str, values: list[str]
+) -> None:
+    """PostgreSQL's pages resolve names in their own statement (api.queries.filters); a name
+    that does not resolve there is looked up again, which must then say why."""
+    in_sql = _resolved_in_sql(seeded_database_url, ACTORS_BY_NAME, [fold(v) for v in values])
+    looked_up = _looked_up(seeded_database_url, lambda r: actor_ids(r, values, "actor"))
+    assert (in_sql[0], in_sql[1] if in_sql[0] else set()) == looked_up
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["six-week-ceasefire"],
+        ["no-such-term"],
+        ["six-week-ceasefire", "hostages-for-prisoners"],
+        ["six-week-ceasefire", "no-such-term"],
+    ],
+)
+def test_a_statement_resolves_slugs_as_looking_them_up_first_does(
+    seeded_database_url: str, values: list[str]
+) -> None:
+    terms = table_of(Term)
+    in_sql = _resolved_in_sql(seeded_database_url, SlugsOf(terms), values)
+    looked_up = _looked_up(
+        seeded_database_url, lambda r: slugs_to_ids(r, terms, values, "term", "/terms")
+    )
+    assert (in_sql[0], in_sql[1] if in_sql[0] else set()) == looked_up

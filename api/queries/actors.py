@@ -35,7 +35,7 @@ from api.queries.common import (
     values_of,
 )
 from api.queries.facets import FacetBuild, ListAnswer, by_actor, by_column, facet_counts
-from api.queries.filters import slugs_to_ids
+from api.queries.filters import ACTORS_BY_NAME, Bound, bind, bind_named, slugs_to_ids
 from api.text import fold
 
 ACTORS = table_of(Actor)
@@ -108,6 +108,15 @@ async def actor_ids(reader: Reader, values: Sequence[str], parameter: str) -> li
     if errors:
         raise InvalidParameter(*errors)
     return list(dict.fromkeys(ids))
+
+
+async def bind_actors(
+    reader: Reader, params: dict[str, Any], name: str, values: Sequence[str]
+) -> Bound:
+    """The filter `name` of actors by any of their names (see api.queries.filters)."""
+    if reader.names_in_statements:
+        return bind_named(params, name, [fold(value) for value in values], ACTORS_BY_NAME)
+    return bind(params, name, await actor_ids(reader, values, name))
 
 
 async def canonical_slug(reader: Reader, value: str) -> tuple[str | None, list[str]]:

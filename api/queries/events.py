@@ -12,7 +12,7 @@ from api.database import Reader
 from api.documents import Document
 from api.models import Actor, Event, EventDocument, Mention, Participant, Source, table_of
 from api.paging import Listing, PageRequest, fetch_page
-from api.queries.actors import actor_ids
+from api.queries.actors import bind_actors
 from api.queries.common import (
     DateRange,
     StoredDocument,
@@ -33,7 +33,7 @@ from api.queries.facets import (
     by_reference,
     facet_counts,
 )
-from api.queries.filters import Bound, any_of, bind, slugs_to_ids
+from api.queries.filters import Bound, any_of, bind, bind_slugs, resolved_checks, single
 from api.search import SearchWay, condition, search_plan, walk_alone
 
 EVENTS = table_of(Event)
@@ -72,13 +72,16 @@ class EventShape:
 
 def via(dialect: str, shape: EventShape) -> Via | None:
     """One actor's events walk that actor's participations (or mentions) in date order."""
-    if shape.actor == "one":
-        taking_part = [PARTICIPANTS.c.actor_id == bindparam("actor")]
+    if single(shape.actor):
+        taking_part = [any_of(PARTICIPANTS.c.actor_id, dialect, "actor", shape.actor)]
         if shape.role:
             taking_part.append(any_of(PARTICIPANTS.c.role, dialect, "role", shape.role, "text"))
         return Via(PARTICIPANTS, PARTICIPANTS.c.event_id, and_(*taking_part))
-    if shape.about == "one" and not shape.actor:
-        about = and_(MENTIONS.c.actor_id == bindparam("about"), MENTIONS.c.event_id.is_not(None))
+    if single(shape.about) and not shape.actor:
+        about = and_(
+            any_of(MENTIONS.c.actor_id, dialect, "about", shape.about),
+            MENTIONS.c.event_id.is_not(None),
+        )
         return Via(MENTIONS, MENTIONS.c.event_id, about)
     return None
 
@@ -128,19 +131,20 @@ async def bind_filters(reader: Reader, filters: EventFilters, params: dict[str, 
     if filters.precision:
         shape["precision"] = bind(params, "precision", filters.precision)
     if filters.actor:
-        shape["actor"] = bind(params, "actor", await actor_ids(reader, filters.actor, "actor"))
+        shape["actor"] = await bind_actors(reader, params, "actor", filters.actor)
     if filters.role:
         shape["role"] = bind(params, "role", filters.role)
     if filters.about:
-        shape["about"] = bind(params, "about", await actor_ids(reader, filters.about, "about"))
+        shape["about"] = await bind_actors(reader, params, "about", filters.about)
     if filters.location:
         # `%` and `_` match themselves, not any characters.
         escaped = filters.location.lower().replace("/", "//").replace("%", "/%").replace("_", "/_")
         params["location"] = escaped
         shape["location"] = True
     if filters.source:
-        ids = await slugs_to_ids(reader, SOURCES, filters.source, "source", "/sources")
-        shape["source"] = bind(params, "source", ids)
+        shape["source"] = await bind_slugs(
+            reader, params, "source", filters.source, SOURCES, "/sources"
+        )
     if filters.q:
         alone = replace(filters, q=None) == EventFilters()
         plan = await search_plan(reader, "events", filters.q, alone)
@@ -214,7 +218,7 @@ def _listing(dialect: str, shape: EventShape, has_from: bool, has_to: bool) -> L
     if searched is not None:
         return Listing([searched], STORED_ROWS)
     walks = fact_walks(EVENTS, conditions(dialect, shape), has_from, has_to, via(dialect, shape))
-    return Listing(walks, STORED_ROWS)
+    return Listing(walks, STORED_ROWS, resolved_checks(dialect, shape))
 
 
 E = EVENTS

@@ -12,7 +12,7 @@ from api.database import Reader
 from api.documents import Document
 from api.models import Actor, Event, Phase, Position, Proposal, Source, Statement, Term, table_of
 from api.paging import Listing, PageRequest, Walk, fetch_page
-from api.queries.actors import actor_ids
+from api.queries.actors import bind_actors
 from api.queries.common import (
     DateRange,
     actor_ref_columns,
@@ -31,7 +31,7 @@ from api.queries.facets import (
     by_reference,
     facet_counts,
 )
-from api.queries.filters import Bound, any_of, any_of_each, bind, slugs_to_ids
+from api.queries.filters import Bound, any_of, any_of_each, bind, bind_slugs, resolved_checks
 
 PROPOSALS = table_of(Proposal)
 PHASES = table_of(Phase)
@@ -141,7 +141,11 @@ def _proposal_listing(dialect: str, shape: ProposalShape, has_from: bool, has_to
             ("source", p.source_id, "int"),
         ],
     )
-    return Listing(fact_walks(PROPOSALS, conditions, has_from, has_to), _proposal_rows(dialect))
+    return Listing(
+        fact_walks(PROPOSALS, conditions, has_from, has_to),
+        _proposal_rows(dialect),
+        resolved_checks(dialect, shape),
+    )
 
 
 def _proposal_document(row: Any) -> Document:
@@ -173,8 +177,9 @@ async def proposal_page(
     params: dict[str, Any] = {}
     shape: dict[str, Any] = {}
     if filters.source:
-        ids = await slugs_to_ids(reader, SOURCES, filters.source, "source", "/sources")
-        shape["source"] = bind(params, "source", ids)
+        shape["source"] = await bind_slugs(
+            reader, params, "source", filters.source, SOURCES, "/sources"
+        )
     for name in ("status", "precision"):
         values = getattr(filters, name)
         if values:
@@ -257,7 +262,11 @@ def _term_listing(dialect: str, shape: TermShape) -> Listing:
         statement = statement.where(any_of(t.kind, dialect, "kind", shape.kind, "text"))
     if shape.source:
         statement = statement.where(any_of(t.source_id, dialect, "source", shape.source))
-    return Listing([Walk(statement, (t.proposal_id, t.number, t.id))], _term_rows)
+    return Listing(
+        [Walk(statement, (t.proposal_id, t.number, t.id))],
+        _term_rows,
+        resolved_checks(dialect, shape),
+    )
 
 
 T = TERMS
@@ -286,16 +295,18 @@ async def term_page(
     params: dict[str, Any] = {}
     shape: dict[str, Any] = {}
     if filters.proposal:
-        ids = await slugs_to_ids(reader, PROPOSALS, filters.proposal, "proposal", "/proposals")
-        shape["proposal"] = bind(params, "proposal", ids)
+        shape["proposal"] = await bind_slugs(
+            reader, params, "proposal", filters.proposal, PROPOSALS, "/proposals"
+        )
     if filters.phase is not None:
         params["phase"] = filters.phase
         shape["phase"] = True
     if filters.kind:
         shape["kind"] = bind(params, "kind", filters.kind)
     if filters.source:
-        ids = await slugs_to_ids(reader, SOURCES, filters.source, "source", "/sources")
-        shape["source"] = bind(params, "source", ids)
+        shape["source"] = await bind_slugs(
+            reader, params, "source", filters.source, SOURCES, "/sources"
+        )
     listing = _term_listing(reader.dialect, TermShape(**shape))
     result = await fetch_page(reader, listing, page, last=last and not facets, **params)
     counts = await facet_counts(reader, listing, result, TERM_FACETS, facets, params)
@@ -379,7 +390,11 @@ def _position_listing(dialect: str, shape: PositionShape, has_from: bool, has_to
             ("source", p.source_id, "int"),
         ],
     )
-    return Listing(fact_walks(POSITIONS, conditions, has_from, has_to), _position_rows)
+    return Listing(
+        fact_walks(POSITIONS, conditions, has_from, has_to),
+        _position_rows,
+        resolved_checks(dialect, shape),
+    )
 
 
 P = POSITIONS
@@ -408,7 +423,7 @@ async def position_page(
     params: dict[str, Any] = {}
     shape: dict[str, Any] = {}
     if filters.actor:
-        shape["actor"] = bind(params, "actor", await actor_ids(reader, filters.actor, "actor"))
+        shape["actor"] = await bind_actors(reader, params, "actor", filters.actor)
     for name, table, listing in (
         ("proposal", PROPOSALS, "/proposals"),
         ("term", TERMS, "/terms"),
@@ -416,9 +431,7 @@ async def position_page(
     ):
         values = getattr(filters, name)
         if values:
-            shape[name] = bind(
-                params, name, await slugs_to_ids(reader, table, values, name, listing)
-            )
+            shape[name] = await bind_slugs(reader, params, name, values, table, listing)
     if filters.stance:
         shape["stance"] = bind(params, "stance", filters.stance)
     if filters.precision:

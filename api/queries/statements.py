@@ -22,7 +22,7 @@ from api.models import (
     table_of,
 )
 from api.paging import Listing, PageRequest, fetch_page
-from api.queries.actors import actor_ids
+from api.queries.actors import bind_actors
 from api.queries.common import (
     DateRange,
     StoredDocument,
@@ -45,7 +45,7 @@ from api.queries.facets import (
     by_reference,
     facet_counts,
 )
-from api.queries.filters import Bound, any_of, bind, slugs_to_ids
+from api.queries.filters import Bound, any_of, bind, bind_slugs, resolved_checks, single
 from api.search import SearchWay, condition, search_plan, walk_alone
 from api.vocabulary import ActorKind, StatementMode
 
@@ -88,12 +88,13 @@ class StatementShape:
     search: SearchWay | None = None  # how its rows are found (api.search)
 
 
-def via(shape: StatementShape) -> Via | None:
+def via(dialect: str, shape: StatementShape) -> Via | None:
     """What is said about one actor (by anyone) walks that actor's mentions in date order; a
     speaker's statements walk the statements' own index on (speaker, date)."""
-    if shape.about == "one" and not shape.speaker:
+    if single(shape.about) and not shape.speaker:
         about = and_(
-            MENTIONS.c.actor_id == bindparam("about"), MENTIONS.c.statement_id.is_not(None)
+            any_of(MENTIONS.c.actor_id, dialect, "about", shape.about),
+            MENTIONS.c.statement_id.is_not(None),
         )
         return Via(MENTIONS, MENTIONS.c.statement_id, about)
     return None
@@ -102,7 +103,7 @@ def via(shape: StatementShape) -> Via | None:
 def conditions(dialect: str, shape: StatementShape) -> list[ColumnElement[bool]]:
     """The filters of a shape on the statements table (binding :speaker, :about…), but those
     its walk (`via`) applies."""
-    if via(shape) is not None:
+    if via(dialect, shape) is not None:
         shape = replace(shape, about=None)
     s = STATEMENTS.c
     found: list[ColumnElement[bool]] = []
@@ -142,11 +143,9 @@ async def bind_filters(
     """Resolve the filters' names and slugs (422 for one that names nothing) into `params`."""
     shape: dict[str, Any] = {}
     if filters.speaker:
-        shape["speaker"] = bind(
-            params, "speaker", await actor_ids(reader, filters.speaker, "speaker")
-        )
+        shape["speaker"] = await bind_actors(reader, params, "speaker", filters.speaker)
     if filters.about:
-        shape["about"] = bind(params, "about", await actor_ids(reader, filters.about, "about"))
+        shape["about"] = await bind_actors(reader, params, "about", filters.about)
     if filters.precision:
         shape["precision"] = bind(params, "precision", list(filters.precision))
     for name, table, listing in (
@@ -156,9 +155,7 @@ async def bind_filters(
     ):
         values = getattr(filters, name)
         if values:
-            shape[name] = bind(
-                params, name, await slugs_to_ids(reader, table, values, name, listing)
-            )
+            shape[name] = await bind_slugs(reader, params, name, values, table, listing)
     if filters.q:
         alone = replace(filters, q=None) == StatementFilters()
         plan = await search_plan(reader, "statements", filters.q, alone)
@@ -262,8 +259,10 @@ def statement_listing(dialect: str, shape: StatementShape, has_from: bool, has_t
     searched = walk_alone("statements", shape.search)
     if searched is not None:
         return Listing([searched], STORED_ROWS)
-    walks = fact_walks(STATEMENTS, conditions(dialect, shape), has_from, has_to, via(shape))
-    return Listing(walks, STORED_ROWS)
+    walks = fact_walks(
+        STATEMENTS, conditions(dialect, shape), has_from, has_to, via(dialect, shape)
+    )
+    return Listing(walks, STORED_ROWS, resolved_checks(dialect, shape))
 
 
 S = STATEMENTS

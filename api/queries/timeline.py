@@ -11,11 +11,11 @@ from api.database import Reader, Row
 from api.models import Event, EventDocument, Statement, StatementDocument, table_of
 from api.paging import Listing, PageRequest, Walk, fetch_page
 from api.queries import events, statements
-from api.queries.actors import actor_ids
+from api.queries.actors import bind_actors
 from api.queries.common import DateRange, StoredDocument, date_columns
 from api.queries.dates import date_params, fact_walks
 from api.queries.facets import ListAnswer
-from api.queries.filters import Bound, bind, slugs_to_ids
+from api.queries.filters import Bound, bind, bind_slugs, resolved_checks
 
 EVENT, STATEMENT = 0, 1  # on the same day, events come before what was said about them
 EVENTS = table_of(Event)
@@ -69,11 +69,11 @@ def _listing(dialect: str, shape: TimelineShape, has_from: bool, has_to: bool) -
                 statements.conditions(dialect, statement_shape),
                 has_from,
                 has_to,
-                statements.via(statement_shape),
+                statements.via(dialect, statement_shape),
             )
         ),
     ]
-    return Listing(walks, _rows)
+    return Listing(walks, _rows, resolved_checks(dialect, shape))
 
 
 # Each kind of fact, in the order of a row of `_rows`: its stored document, then its date.
@@ -114,16 +114,16 @@ async def timeline_page(
     params: dict[str, Any] = {}
     shape: dict[str, Any] = {}
     if filters.actor:
-        ids = await actor_ids(reader, filters.actor, "actor")
-        shape["actor"] = bind(params, "actor", ids)
-        bind(params, "speaker", ids)
+        shape["actor"] = await bind_actors(reader, params, "actor", filters.actor)
+        params["speaker"] = params["actor"]  # the same actors, by the name statements use
     if filters.about:
-        shape["about"] = bind(params, "about", await actor_ids(reader, filters.about, "about"))
+        shape["about"] = await bind_actors(reader, params, "about", filters.about)
     if filters.precision:
         shape["precision"] = bind(params, "precision", filters.precision)
     if filters.source:
-        ids = await slugs_to_ids(reader, statements.SOURCES, filters.source, "source", "/sources")
-        shape["source"] = bind(params, "source", ids)
+        shape["source"] = await bind_slugs(
+            reader, params, "source", filters.source, statements.SOURCES, "/sources"
+        )
     params.update(date_params(filters.dates))
     dates = filters.dates
     listing = _listing(
