@@ -34,10 +34,9 @@ class ListAnswer(NamedTuple):
         return [i.document() if isinstance(i, StoredDocument) else i for i in self.items]
 
 
-# A list's read: its filters and page (and the facets asked for) into a ListAnswer.
 class PageRead(Protocol):
-    """A list's read: its filters, page and facets; `last`, when nothing else is read after it
-    (see `Reader.last_rows`)."""
+    """A list's read: its filters and page (and the facets asked for) into a ListAnswer; `last`
+    when nothing else is read after it (see `Reader.last_rows`)."""
 
     def __call__(
         self, reader: Reader, filters: Any, page: PageRequest, facets: Sequence[str], *, last: bool

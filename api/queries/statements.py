@@ -140,7 +140,8 @@ def conditions(dialect: str, shape: StatementShape) -> list[ColumnElement[bool]]
 async def bind_filters(
     reader: Reader, filters: StatementFilters, params: dict[str, Any]
 ) -> StatementShape:
-    """Resolve the filters' names and slugs (422 for one that names nothing) into `params`."""
+    """The filters into `params`, their names and slugs looked up first (422 for one that names
+    nothing) or left to the page's statement (api.queries.filters)."""
     shape: dict[str, Any] = {}
     if filters.speaker:
         shape["speaker"] = await bind_actors(reader, params, "speaker", filters.speaker)
