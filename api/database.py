@@ -72,7 +72,7 @@ class ValueOutOfRange(Exception):
 
 class NamesUnresolved(Exception):
     """A name or slug of the request, resolved in a statement, named no row or several: the
-    read is run again with each looked up first (`Reader.names_in_statements`)."""
+    read is run again with each looked up first (`Reader.resolves_names`)."""
 
 
 # Synchronous engines, for the command line ----------------------------------------------------
@@ -236,13 +236,16 @@ class Reader(Protocol):
     """One request's view of the database: its statements see one snapshot."""
 
     dialect: str
-    # Whether the read binds the names and slugs of its filters as they are, for its statements
-    # to resolve (api.queries.filters), rather than looking each up first.
-    names_in_statements: bool
 
     @property
     def memo(self) -> Memo:
         """The process's Memo of this database."""
+
+    def resolves_names(self) -> bool:
+        """Whether the read binds the names and slugs of its filters as they are, for its
+        statements to resolve (api.queries.filters), rather than looking each up first. A read
+        that does, and finds a mistake of the client's, is run again the other way: an unknown
+        name is then reported first, as it is on SQLite."""
 
     async def rows(self, statement: ClauseElement, **params: Any) -> list[Row]:
         """The statement's rows; more statements may follow, in the same snapshot."""
@@ -270,7 +273,8 @@ class _Snapshot:
 
     def alone(self, last: bool) -> bool:
         """Called before each statement: whether it runs without a transaction."""
-        assert not self.ended, "a read ran a statement after its last one"
+        if self.ended:  # it would see another snapshot
+            raise RuntimeError("a read ran a statement after its last one")
         self.ended = last
         self.statements += 1
         return last and self.statements == 1
@@ -322,9 +326,11 @@ class SQLiteReader(_Statements):
     listeners: list[Listener]
     memo: Memo
     dialect: str = "sqlite"
-    # A lookup is no round trip here, and a page with no row could not say what it resolved.
-    names_in_statements: bool = False
     snapshot: _Snapshot = field(default_factory=_Snapshot)
+
+    def resolves_names(self) -> bool:
+        """A lookup is no round trip here, and an empty page has no row to say what resolved."""
+        return False
 
     async def _rows(
         self, statement: ClauseElement, params: dict[str, Any], last: bool
@@ -379,6 +385,11 @@ class PostgresReader(_Statements):
     names_in_statements: bool
     dialect: str = "postgresql"
     snapshot: _Snapshot = field(default_factory=_Snapshot)
+    names_left: bool = False  # to the statements, by this read
+
+    def resolves_names(self) -> bool:
+        self.names_left = self.names_left or self.names_in_statements
+        return self.names_in_statements
 
     async def _rows(
         self, statement: ClauseElement, params: dict[str, Any], last: bool
@@ -544,7 +555,15 @@ class Database:
                     reader = PostgresReader(
                         connection, self.listeners, self.memo, names_in_statements
                     )
-                    result = await read(reader)
+                    try:
+                        result = await read(reader)
+                    except Exception as error:
+                        from api.errors import Problem  # which imports this module
+
+                        mistake = isinstance(error, Problem) and error.status < 500
+                        if mistake and reader.names_left:
+                            raise NamesUnresolved from error
+                        raise
                     # Ends the snapshot, if the read began one. Not a rollback: psycopg forgets
                     # the connection's prepared statements on a rollback, and planning costs
                     # more than running.

@@ -85,6 +85,23 @@ def test_every_invalid_value_is_one_entry_of_errors(client: httpx.Client) -> Non
     assert all(set(e) <= {"parameter", "message", "suggestions"} for e in both["errors"])
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "speaker=nobody+at+all&cursor=abc",
+        "speaker=nobody+at+all&q=%21%21%21",
+        "term=no-such-term&cursor=abc",
+    ],
+)
+def test_an_unknown_name_is_reported_before_a_bad_cursor_or_search(
+    client: httpx.Client, query: str
+) -> None:
+    """The same on both databases, though PostgreSQL resolves names in the page's statement."""
+    path = "/positions" if query.startswith("term") else "/statements"
+    body = assert_problem(client.get(f"{path}?{query}"), 422)
+    assert [e["parameter"] for e in body["errors"]] == [query.split("=")[0]]
+
+
 @pytest.mark.parametrize("parameter", ["actor", "speaker", "affiliation"])
 def test_every_actor_parameter_refuses_names_that_match_nothing(
     client: httpx.Client, parameter: str

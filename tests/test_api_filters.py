@@ -552,10 +552,11 @@ NAMES = [
     "antony-blinken",  # a slug
     "Antony Blinken",  # a name
     "El-Sísi",  # an alias, with an accent
-    "senior diplomat",  # a run of words of one actor's name
-    "the Israeli leader",  # a run of words of one alias
+    "senior diplomat",  # an alias
+    "top us diplomat",  # a run of words of one actor's alias, and of no whole name
     "Israeli",  # a run of words several actors share
     "Israel",  # a whole name, before the runs of words of others that hold it
+    "cairo",  # a run of words of one actor's name
     "nobody at all",  # no actor
     "",  # nothing
 ]
@@ -600,7 +601,9 @@ def _looked_up(url: str, look_up: LookUp) -> tuple[bool, set[int]]:
 
 
 @pytest.mark.parametrize(
-    "values", [[name] for name in NAMES] + [[NAMES[0], NAMES[3]], [NAMES[0], NAMES[5]]]
+    "values",
+    [[name] for name in NAMES]
+    + [["blinken", "top us diplomat"], ["Israel", "cairo"], ["blinken", "Israeli"]],
 )
 def test_a_statement_resolves_actors_names_as_looking_them_up_first_does(
     seeded_database_url: str, values: list[str]

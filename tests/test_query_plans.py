@@ -709,7 +709,7 @@ def test_a_statement_after_the_last_is_refused_and_the_connection_serves_the_nex
     async def once(reader: Reader) -> list[Row]:
         return await reader.last_rows(text("SELECT 3"))
 
-    with pytest.raises(AssertionError, match="after its last"):
+    with pytest.raises(RuntimeError, match="after its last"):
         _reads(corpus[0], twice)
     assert _reads(corpus[0], once) == [[(3,)]]
 

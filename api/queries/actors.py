@@ -114,7 +114,7 @@ async def bind_actors(
     reader: Reader, params: dict[str, Any], name: str, values: Sequence[str]
 ) -> Bound:
     """The filter `name` of actors by any of their names (see api.queries.filters)."""
-    if reader.names_in_statements:
+    if reader.resolves_names():
         return bind_named(params, name, [fold(value) for value in values], ACTORS_BY_NAME)
     return bind(params, name, await actor_ids(reader, values, name))
 

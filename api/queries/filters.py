@@ -7,7 +7,7 @@ A filter of rows named by slugs (`?term=ceasefire`) or actors by any of their na
 why. On PostgreSQL, where a statement is a round trip, a read first binds the values themselves
 (`Named`): the statements that use them resolve them, and the page's statement says whether
 each value named exactly one row; if one did not, the read is run again the first way
-(`Reader.names_in_statements`).
+(`Reader.resolves_names`).
 """
 
 import dataclasses
@@ -134,7 +134,10 @@ class ActorsByName:
     def _actor(self, key: ColumnElement[Any]) -> ScalarSelect[Any]:
         """The one actor the folded name `key` names, else NULL."""
         named, exactly = NAMES.alias("named"), NAMES.alias("named_exactly")
-        exact_exists = exists().where(exactly.c.key == key, exactly.c.exact)
+        # Of this key only: a key of a list (`ids`) is a column of a query two levels up.
+        exact_exists = (
+            exists().where(exactly.c.key == key, exactly.c.exact).correlate_except(exactly)
+        )
         return (
             select(
                 case(
@@ -234,6 +237,6 @@ async def bind_slugs(
     listing: str,
 ) -> Bound:
     """The filter `name` of rows of `table` by their slugs (see the module's docstring)."""
-    if reader.names_in_statements:
+    if reader.resolves_names():
         return bind_named(params, name, values, SlugsOf(table))
     return bind(params, name, await slugs_to_ids(reader, table, values, name, listing))
