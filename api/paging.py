@@ -62,12 +62,28 @@ KeyPart = ColumnElement[Any] | int
 
 
 @dataclass(frozen=True)
+class EachValue:
+    """A filter of several values that an index walks one value at a time in list order (a
+    speaker's statements: speaker, date, id). PostgreSQL reads a page of each value and merges
+    them: given the values as one list, it read every row of each value and sorted them all (two
+    speakers at 100k statements: 15,889 rows, 10 ms a page)."""
+
+    select: Select[Any]  # the walk's rows, but for this filter
+    column: ColumnElement[Any]  # the filtered column
+    values: Select[Any]  # the filter's values, each once, as the column `value`
+
+
+@dataclass(frozen=True)
 class Walk:
     """One index walk of a list: the ids of its items (`select`, with the list's filters) and
-    their sort key."""
+    their sort key. `distinct`: `select` drops repeated ids (an actor's links to the facts,
+    where one fact may be linked twice). `each_value`: a page reads `select` one value of a
+    filter at a time (PostgreSQL's LATERAL)."""
 
     select: Select[Any]
     key: tuple[KeyPart, ...]
+    distinct: bool = False
+    each_value: EachValue | None = None
 
 
 @dataclass(frozen=True)
@@ -189,8 +205,12 @@ class Listing:
     @cached_property
     def count_statement(self) -> Select[Any]:
         """The walks' rows, one walk after the other, up to COUNT_CUTOFF in all: a walk is not
-        read once the ones before it reached the cutoff."""
-        walks = [walk.select for walk in self.walks]
+        read once the ones before it reached the cutoff. A walk of distinct ids is counted in
+        its key order, as its index holds them, so that a repeated id is dropped as it comes:
+        counted unordered, PostgreSQL hashed every row before the first came out (all 3,814
+        links of an actor at 100k statements, 1.9 ms for a count that stops at 1,001; 0.5 ms
+        in order)."""
+        walks = [_counted(walk) for walk in self.walks]
         counted = (walks[0] if len(walks) == 1 else union_all(*walks)).limit(COUNT_CUTOFF)
         return select(func.count()).select_from(counted.subquery())
 
@@ -211,7 +231,8 @@ class Listing:
         limit: BindParameter[int] = bindparam("limit_plus_one")
         walks = []
         for walk in self.walks:
-            statement = walk.select.add_columns(
+            each_value = walk.each_value
+            statement = (walk.select if each_value is None else each_value.select).add_columns(
                 *(_as_column(part).label(f"key{i}") for i, part in enumerate(walk.key))
             )
             columns = [part for part in walk.key if not isinstance(part, int)]
@@ -221,7 +242,10 @@ class Listing:
                 # A range of the first key's ties is in the order of the rest of the key.
                 ordered = order[1:] if after is not None and after.ties else order
                 where = [] if after is None else [after.condition]
-                walks.append(statement.where(*where).order_by(*ordered).limit(limit))
+                ranged = statement.where(*where).order_by(*ordered).limit(limit)
+                if each_value is not None:
+                    ranged = _of_each_value(ranged, each_value, reverse, limit)
+                walks.append(ranged)
         if len(walks) == 1:
             page = walks[0].subquery("page")
         else:
@@ -259,6 +283,31 @@ class Listing:
 
 def _as_column(part: KeyPart) -> ColumnElement[Any]:
     return literal(part) if isinstance(part, int) else part
+
+
+def _of_each_value(
+    ranged: Select[Any], each_value: EachValue, reverse: bool, limit: BindParameter[int]
+) -> Select[Any]:
+    """A range of a walk read for each value of its filter (LATERAL), then merged in key order."""
+    values = each_value.values.subquery("each_value")
+    rows = ranged.where(each_value.column == values.c.value).lateral("rows_of_value")
+    keys = [column for column in rows.c if column.name.startswith("key")]
+    return (
+        select(*rows.c)
+        .select_from(values)
+        .join(rows, true())
+        .order_by(*(key.desc() if reverse else key for key in keys))
+        .limit(limit)
+    )
+
+
+def _counted(walk: Walk) -> Select[Any]:
+    """The rows of a walk to count (see `Listing.count_statement`)."""
+    if not walk.distinct:
+        return walk.select
+    key = [part for part in walk.key if not isinstance(part, int)]
+    ordered = walk.select.add_columns(*(part.label(f"key{i}") for i, part in enumerate(key)))
+    return select(ordered.order_by(*key).subquery().c.id)
 
 
 @dataclass(frozen=True)

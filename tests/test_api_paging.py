@@ -19,6 +19,10 @@ LISTS = [
     "/meetings",
     "/statements",
     "/statements?q=hostages",  # walked in the full-text index's own order, on SQLite
+    # Several speakers: on PostgreSQL, a page of each one's statements, merged.
+    "/statements?speaker=blinken,netanyahu,hamas",
+    "/statements?speaker=blinken,netanyahu,hamas&sort=-date",
+    "/timeline?actor=blinken,netanyahu&from=2024-06-01",
     "/events?q=gaza",
     "/proposals",
     "/terms",

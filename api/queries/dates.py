@@ -6,10 +6,19 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, Table, bindparam, literal_column, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    Select,
+    Table,
+    bindparam,
+    literal_column,
+    or_,
+    select,
+)
 
 from api.models import SHORT_SPAN, Span
-from api.paging import Walk
+from api.paging import EachValue, Walk
 from api.queries.common import DateRange
 
 Branches = list[list[ColumnElement[bool]]]
@@ -26,21 +35,35 @@ class Via:
     condition: ColumnElement[bool]  # which links: this actor's (and role, …)
 
 
+# A filter of several values, read one value at a time (api.paging.EachValue): the filtered
+# column and the values (api.queries.filters.each_of).
+OneAtATime = tuple[ColumnElement[Any], Select[Any]]
+
+
 def fact_walks(
     table: Table,
     conditions: list[ColumnElement[bool]],
     has_from: bool,
     has_to: bool,
     via: Via | None = None,
+    one_at_a_time: OneAtATime | None = None,
 ) -> list[Walk]:
     """The index walks of a list of dated facts under `conditions`: the facts' own (sort_date,
     id), or, `via` an actor's links, the links' (actor, sort_date, fact) and (actor, span,
-    sort_date, fact), one walk per branch of the date range."""
+    sort_date, fact), one walk per branch of the date range. `one_at_a_time`: a filter that is
+    not in `conditions`, read one value at a time on the facts' indexes that begin with it."""
     if via is None:
-        return [
-            Walk(select(table.c.id).where(*conditions, *branch), (table.c.sort_date, table.c.id))
-            for branch in date_branches(table, has_from, has_to)
-        ]
+        key = (table.c.sort_date, table.c.id)
+        walks = []
+        for branch in date_branches(table, has_from, has_to):
+            rows = select(table.c.id).where(*conditions, *branch)
+            if one_at_a_time is None:
+                walks.append(Walk(rows, key))
+                continue
+            column, values = one_at_a_time
+            each_value = EachValue(rows, column, values)
+            walks.append(Walk(rows.where(column.in_(values)), key, each_value=each_value))
+        return walks
     links = (
         select(via.fact_id.label("id"))
         .distinct()  # an actor may take part twice in one event (two roles)
@@ -50,7 +73,7 @@ def fact_walks(
     if conditions or has_from or has_to:  # else the links alone answer
         links = links.join(table, table.c.id == via.fact_id).where(*conditions)
     return [
-        Walk(links.where(*branch), (via.link.c.sort_date, via.fact_id))
+        Walk(links.where(*branch), (via.link.c.sort_date, via.fact_id), distinct=True)
         for branch in date_branches(table, has_from, has_to, via.link)
     ]
 

@@ -95,6 +95,14 @@ def any_of(
     return column.in_(select(values_of(dialect, name, kind).c.value))
 
 
+def each_of(dialect: str, name: str, bound: Bound, kind: str = "int") -> Select[Any]:
+    """The values of a filter of several (`name`), each once, as the column `value`."""
+    if isinstance(bound, Named):
+        ids = bound.resolver.ids(dialect, name, False).subquery("named_ids")
+        return select(ids.c[0].label("value")).distinct()
+    return select(values_of(dialect, name, kind).c.value).distinct()
+
+
 def resolved_checks(dialect: str, shape: Any) -> list[ColumnElement[bool]]:
     """Of a shape (a dataclass of Bound, each field named as its parameter), whether each value
     of its `Named` filters names exactly one row."""

@@ -36,7 +36,7 @@ from api.queries.common import (
     stored_document,
     stored_rows,
 )
-from api.queries.dates import Via, date_params, fact_walks
+from api.queries.dates import OneAtATime, Via, date_params, fact_walks
 from api.queries.facets import (
     FacetBuild,
     ListAnswer,
@@ -45,7 +45,15 @@ from api.queries.facets import (
     by_reference,
     facet_counts,
 )
-from api.queries.filters import Bound, any_of, bind, bind_slugs, resolved_checks, single
+from api.queries.filters import (
+    Bound,
+    any_of,
+    bind,
+    bind_slugs,
+    each_of,
+    resolved_checks,
+    single,
+)
 from api.search import SearchWay, condition, search_plan, walk_alone
 from api.vocabulary import ActorKind, StatementMode
 
@@ -100,11 +108,21 @@ def via(dialect: str, shape: StatementShape) -> Via | None:
     return None
 
 
+def each_speaker(dialect: str, shape: StatementShape) -> OneAtATime | None:
+    """Several speakers, on PostgreSQL: a page reads each one's statements on their index
+    (speaker, date, id), then merges them (api.paging.EachValue)."""
+    if dialect != "postgresql" or not shape.speaker or single(shape.speaker):
+        return None
+    return STATEMENTS.c.speaker_id, each_of(dialect, "speaker", shape.speaker)
+
+
 def conditions(dialect: str, shape: StatementShape) -> list[ColumnElement[bool]]:
     """The filters of a shape on the statements table (binding :speaker, :about…), but those
-    its walk (`via`) applies."""
+    its walk applies (`via`, `each_speaker`)."""
     if via(dialect, shape) is not None:
         shape = replace(shape, about=None)
+    if each_speaker(dialect, shape) is not None:
+        shape = replace(shape, speaker=None)
     s = STATEMENTS.c
     found: list[ColumnElement[bool]] = []
     if shape.speaker:
@@ -261,7 +279,12 @@ def statement_listing(dialect: str, shape: StatementShape, has_from: bool, has_t
     if searched is not None:
         return Listing([searched], STORED_ROWS)
     walks = fact_walks(
-        STATEMENTS, conditions(dialect, shape), has_from, has_to, via(dialect, shape)
+        STATEMENTS,
+        conditions(dialect, shape),
+        has_from,
+        has_to,
+        via(dialect, shape),
+        each_speaker(dialect, shape),
     )
     return Listing(walks, STORED_ROWS, resolved_checks(dialect, shape))
 

@@ -1,6 +1,6 @@
 """The timeline: events and statements in one chronological list."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
@@ -9,7 +9,7 @@ from sqlalchemy import FromClause, Select, and_, select
 from api import documents
 from api.database import Reader, Row
 from api.models import Event, EventDocument, Statement, StatementDocument, table_of
-from api.paging import Listing, PageRequest, Walk, fetch_page
+from api.paging import Listing, PageRequest, fetch_page
 from api.queries import events, statements
 from api.queries.actors import bind_actors
 from api.queries.common import DateRange, StoredDocument, date_columns
@@ -53,7 +53,7 @@ def _listing(dialect: str, shape: TimelineShape, has_from: bool, has_to: bool) -
     )
     walks = [
         *(
-            Walk(walk.select, (walk.key[0], EVENT, walk.key[1]))
+            replace(walk, key=(walk.key[0], EVENT, walk.key[1]))
             for walk in fact_walks(
                 EVENTS,
                 events.conditions(dialect, event_shape),
@@ -63,13 +63,14 @@ def _listing(dialect: str, shape: TimelineShape, has_from: bool, has_to: bool) -
             )
         ),
         *(
-            Walk(walk.select, (walk.key[0], STATEMENT, walk.key[1]))
+            replace(walk, key=(walk.key[0], STATEMENT, walk.key[1]))
             for walk in fact_walks(
                 STATEMENTS,
                 statements.conditions(dialect, statement_shape),
                 has_from,
                 has_to,
                 statements.via(dialect, statement_shape),
+                statements.each_speaker(dialect, statement_shape),
             )
         ),
     ]
