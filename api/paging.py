@@ -65,8 +65,8 @@ KeyPart = ColumnElement[Any] | int
 class EachValue:
     """A filter of several values that an index walks one value at a time in list order (a
     speaker's statements: speaker, date, id). PostgreSQL reads a page of each value and merges
-    them: given the values as one list, it read every row of each value and sorted them all (two
-    speakers at 100k statements: 15,889 rows, 10 ms a page)."""
+    them: given the values as one list, it read every row of each value and sorted them all (the
+    two busiest speakers at 100k statements: 15,889 rows, 6.9 ms a page; 1.6 ms a page each)."""
 
     select: Select[Any]  # the walk's rows, but for this filter
     column: ColumnElement[Any]  # the filtered column
