@@ -68,7 +68,6 @@ class EachValue:
     them: given the values as one list, it read every row of each value and sorted them all (the
     two busiest speakers at 100k statements: 15,889 rows, 6.9 ms a page; 1.6 ms a page each)."""
 
-    select: Select[Any]  # the walk's rows, but for this filter
     column: ColumnElement[Any]  # the filtered column
     values: Select[Any]  # the filter's values, each once, as the column `value`
 
@@ -77,13 +76,24 @@ class EachValue:
 class Walk:
     """One index walk of a list: the ids of its items (`select`, with the list's filters) and
     their sort key. `distinct`: `select` drops repeated ids (an actor's links to the facts,
-    where one fact may be linked twice). `each_value`: a page reads `select` one value of a
-    filter at a time (PostgreSQL's LATERAL)."""
+    where one fact may be linked twice). `each_value`: a filter that `select` leaves out, which
+    a page applies one value at a time (PostgreSQL's LATERAL), and a count as a list."""
 
     select: Select[Any]
     key: tuple[KeyPart, ...]
     distinct: bool = False
     each_value: EachValue | None = None
+
+    @property
+    def rows(self) -> Select[Any]:
+        """The ids of the walk's items, with every filter."""
+        if self.each_value is None:
+            return self.select
+        return self.select.where(self.each_value.column.in_(self.each_value.values))
+
+    def key_columns(self) -> list[ColumnElement[Any]]:
+        """The key's columns, labelled by their place in the key (key0, key1…)."""
+        return [_as_column(part).label(f"key{i}") for i, part in enumerate(self.key)]
 
 
 @dataclass(frozen=True)
@@ -214,6 +224,22 @@ class Listing:
         counted = (walks[0] if len(walks) == 1 else union_all(*walks)).limit(COUNT_CUTOFF)
         return select(func.count()).select_from(counted.subquery())
 
+    def _first(
+        self, rows: Select[Any], keyed: FromClause, reverse: bool, limit: BindParameter[int]
+    ) -> Select[Any]:
+        """The first `limit` rows in key order (`reverse`: the opposite), by `keyed`'s key0…"""
+        keys = [keyed.c[f"key{i}"] for i in range(self.width)]
+        return rows.order_by(*(key.desc() if reverse else key for key in keys)).limit(limit)
+
+    def _of_each_value(
+        self, ranged: Select[Any], each_value: EachValue, reverse: bool, limit: BindParameter[int]
+    ) -> Select[Any]:
+        """A range of a walk read for each value of its filter (LATERAL), then merged."""
+        values = each_value.values.subquery("each_value")
+        rows = ranged.where(each_value.column == values.c.value).lateral("rows_of_value")
+        merged = select(*rows.c).select_from(values).join(rows, true())
+        return self._first(merged, rows, reverse, limit)
+
     def page_statement(self, reverse: bool, with_cursor: bool, dialect: str) -> Select[Any]:
         """The rows of a page, after the cursor key (:key0…) in key order (`reverse`: the
         opposite order), not sorted, each ending in the list's total and its key (`width`
@@ -231,10 +257,7 @@ class Listing:
         limit: BindParameter[int] = bindparam("limit_plus_one")
         walks = []
         for walk in self.walks:
-            each_value = walk.each_value
-            statement = (walk.select if each_value is None else each_value.select).add_columns(
-                *(_as_column(part).label(f"key{i}") for i, part in enumerate(walk.key))
-            )
+            statement = walk.select.add_columns(*walk.key_columns())
             columns = [part for part in walk.key if not isinstance(part, int)]
             order = [c.desc() if reverse else c for c in columns]
             ranges = _after(walk.key, reverse, ties_apart) if with_cursor else [None]
@@ -243,8 +266,8 @@ class Listing:
                 ordered = order[1:] if after is not None and after.ties else order
                 where = [] if after is None else [after.condition]
                 ranged = statement.where(*where).order_by(*ordered).limit(limit)
-                if each_value is not None:
-                    ranged = _of_each_value(ranged, each_value, reverse, limit)
+                if walk.each_value is not None:
+                    ranged = self._of_each_value(ranged, walk.each_value, reverse, limit)
                 walks.append(ranged)
         if len(walks) == 1:
             page = walks[0].subquery("page")
@@ -253,13 +276,7 @@ class Listing:
             # they are read for the page's rows only (a bare union would let SQLite read them for
             # every row of every walk).
             merged = union_all(*(select(w.subquery()) for w in walks)).subquery("walks")
-            order = [merged.c[f"key{i}"] for i in range(self.width)]
-            page = (
-                select(merged)
-                .order_by(*(c.desc() if reverse else c for c in order))
-                .limit(limit)
-                .subquery("page")
-            )
+            page = self._first(select(merged), merged, reverse, limit).subquery("page")
         keys = [page.c[f"key{i}"] for i in range(self.width)]
         statement = self.rows(page) if self.rows else select(page.c.id)
         # Not ordered again here: both databases sorted each row whole, its stored document
@@ -285,29 +302,14 @@ def _as_column(part: KeyPart) -> ColumnElement[Any]:
     return literal(part) if isinstance(part, int) else part
 
 
-def _of_each_value(
-    ranged: Select[Any], each_value: EachValue, reverse: bool, limit: BindParameter[int]
-) -> Select[Any]:
-    """A range of a walk read for each value of its filter (LATERAL), then merged in key order."""
-    values = each_value.values.subquery("each_value")
-    rows = ranged.where(each_value.column == values.c.value).lateral("rows_of_value")
-    keys = [column for column in rows.c if column.name.startswith("key")]
-    return (
-        select(*rows.c)
-        .select_from(values)
-        .join(rows, true())
-        .order_by(*(key.desc() if reverse else key for key in keys))
-        .limit(limit)
-    )
-
-
 def _counted(walk: Walk) -> Select[Any]:
     """The rows of a walk to count (see `Listing.count_statement`)."""
     if not walk.distinct:
-        return walk.select
-    key = [part for part in walk.key if not isinstance(part, int)]
-    ordered = walk.select.add_columns(*(part.label(f"key{i}") for i, part in enumerate(key)))
-    return select(ordered.order_by(*key).subquery().c.id)
+        return walk.rows
+    # DISTINCT orders by what it selects: the key, beside the id.
+    columns = [part for part in walk.key if not isinstance(part, int)]
+    ordered = walk.rows.add_columns(*walk.key_columns()).order_by(*columns)
+    return select(ordered.subquery().c.id)
 
 
 @dataclass(frozen=True)

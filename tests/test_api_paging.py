@@ -22,6 +22,8 @@ LISTS = [
     # Several speakers: on PostgreSQL, a page of each one's statements, merged.
     "/statements?speaker=blinken,netanyahu,hamas",
     "/statements?speaker=blinken,netanyahu,hamas&sort=-date",
+    "/statements?speaker=blinken,Antony%20Blinken,netanyahu",  # one actor by two of their names
+    "/statements?speaker=blinken,netanyahu,hamas&q=hostages",  # the search's words decide
     "/timeline?actor=blinken,netanyahu&from=2024-06-01",
     "/events?q=gaza",
     "/proposals",

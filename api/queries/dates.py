@@ -6,16 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    FromClause,
-    Select,
-    Table,
-    bindparam,
-    literal_column,
-    or_,
-    select,
-)
+from sqlalchemy import ColumnElement, FromClause, Table, bindparam, literal_column, or_, select
 
 from api.models import SHORT_SPAN, Span
 from api.paging import EachValue, Walk
@@ -35,35 +26,29 @@ class Via:
     condition: ColumnElement[bool]  # which links: this actor's (and role, …)
 
 
-# A filter of several values, read one value at a time (api.paging.EachValue): the filtered
-# column and the values (api.queries.filters.each_of).
-OneAtATime = tuple[ColumnElement[Any], Select[Any]]
-
-
 def fact_walks(
     table: Table,
     conditions: list[ColumnElement[bool]],
     has_from: bool,
     has_to: bool,
     via: Via | None = None,
-    one_at_a_time: OneAtATime | None = None,
+    each_value: EachValue | None = None,
 ) -> list[Walk]:
     """The index walks of a list of dated facts under `conditions`: the facts' own (sort_date,
     id), or, `via` an actor's links, the links' (actor, sort_date, fact) and (actor, span,
-    sort_date, fact), one walk per branch of the date range. `one_at_a_time`: a filter that is
-    not in `conditions`, read one value at a time on the facts' indexes that begin with it."""
+    sort_date, fact), one walk per branch of the date range. `each_value`: a filter that is not
+    in `conditions`, read one value at a time on the facts' indexes that begin with it (never
+    with `via`, which walks the links of one actor)."""
     if via is None:
-        key = (table.c.sort_date, table.c.id)
-        walks = []
-        for branch in date_branches(table, has_from, has_to):
-            rows = select(table.c.id).where(*conditions, *branch)
-            if one_at_a_time is None:
-                walks.append(Walk(rows, key))
-                continue
-            column, values = one_at_a_time
-            each_value = EachValue(rows, column, values)
-            walks.append(Walk(rows.where(column.in_(values)), key, each_value=each_value))
-        return walks
+        return [
+            Walk(
+                select(table.c.id).where(*conditions, *branch),
+                (table.c.sort_date, table.c.id),
+                each_value=each_value,
+            )
+            for branch in date_branches(table, has_from, has_to)
+        ]
+    assert each_value is None, "an actor's links are walked for one actor"
     links = (
         select(via.fact_id.label("id"))
         .distinct()  # an actor may take part twice in one event (two roles)

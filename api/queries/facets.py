@@ -52,7 +52,7 @@ FacetBuild = Callable[[FromClause], Select[Any]]
 
 @cache  # per list shape (a Listing is built once per shape) and facet
 def _statement(listing: Listing, name: str, build: FacetBuild, dialect: str) -> Select[Any]:
-    walks = [select(walk.select.limit(COUNT_CUTOFF).subquery()) for walk in listing.walks]
+    walks = [select(walk.rows.limit(COUNT_CUTOFF).subquery()) for walk in listing.walks]
     items = (walks[0] if len(walks) == 1 else union_all(*walks)).subquery("items")
     values = build(items)
     # Items, not joined rows: an event with four hosts is one event with the role "host".

@@ -98,8 +98,10 @@ def any_of(
 def each_of(dialect: str, name: str, bound: Bound, kind: str = "int") -> Select[Any]:
     """The values of a filter of several (`name`), each once, as the column `value`."""
     if isinstance(bound, Named):
-        ids = bound.resolver.ids(dialect, name, False).subquery("named_ids")
-        return select(ids.c[0].label("value")).distinct()
+        ids = bound.resolver.ids(dialect, name, one=False)
+        assert isinstance(ids, Select), "the ids of a list are rows"
+        named = ids.subquery("named_ids")
+        return select(named.c[0].label("value")).distinct()
     return select(values_of(dialect, name, kind).c.value).distinct()
 
 

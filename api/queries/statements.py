@@ -21,7 +21,7 @@ from api.models import (
     statement_terms,
     table_of,
 )
-from api.paging import Listing, PageRequest, fetch_page
+from api.paging import EachValue, Listing, PageRequest, fetch_page
 from api.queries.actors import bind_actors
 from api.queries.common import (
     DateRange,
@@ -36,7 +36,7 @@ from api.queries.common import (
     stored_document,
     stored_rows,
 )
-from api.queries.dates import OneAtATime, Via, date_params, fact_walks
+from api.queries.dates import Via, date_params, fact_walks
 from api.queries.facets import (
     FacetBuild,
     ListAnswer,
@@ -108,12 +108,19 @@ def via(dialect: str, shape: StatementShape) -> Via | None:
     return None
 
 
-def each_speaker(dialect: str, shape: StatementShape) -> OneAtATime | None:
-    """Several speakers, on PostgreSQL: a page reads each one's statements on their index
-    (speaker, date, id), then merges them (api.paging.EachValue)."""
-    if dialect != "postgresql" or not shape.speaker or single(shape.speaker):
+def _speakers_one_at_a_time(dialect: str, shape: StatementShape) -> bool:
+    """Several speakers, on PostgreSQL, and no search: a page reads each one's statements on
+    their index (speaker, date, id), then merges them (api.paging.EachValue). A search's words
+    choose how its rows are found (api.search): they are left to do so."""
+    several = bool(shape.speaker) and not single(shape.speaker)
+    return dialect == "postgresql" and several and shape.search is None
+
+
+def each_speaker(dialect: str, shape: StatementShape) -> EachValue | None:
+    """The speakers, when a page reads them one at a time."""
+    if not _speakers_one_at_a_time(dialect, shape):
         return None
-    return STATEMENTS.c.speaker_id, each_of(dialect, "speaker", shape.speaker)
+    return EachValue(STATEMENTS.c.speaker_id, each_of(dialect, "speaker", shape.speaker))
 
 
 def conditions(dialect: str, shape: StatementShape) -> list[ColumnElement[bool]]:
@@ -121,7 +128,7 @@ def conditions(dialect: str, shape: StatementShape) -> list[ColumnElement[bool]]
     its walk applies (`via`, `each_speaker`)."""
     if via(dialect, shape) is not None:
         shape = replace(shape, about=None)
-    if each_speaker(dialect, shape) is not None:
+    if _speakers_one_at_a_time(dialect, shape):
         shape = replace(shape, speaker=None)
     s = STATEMENTS.c
     found: list[ColumnElement[bool]] = []
