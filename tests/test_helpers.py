@@ -13,7 +13,13 @@ from api.compression import vary_by_encoding
 from api.database import Memo
 from api.errors import InvalidCursor, InvalidParameter
 from api.paging import PageRequest, decode_cursor, filters_fingerprint
-from api.queries.common import DateRange, StoredDocument, nested_list
+from api.queries.common import (
+    ITEM_INDENT,
+    DateRange,
+    StoredDocument,
+    member_written,
+    nested_list,
+)
 from api.queries.dates import date_params
 from api.query_string import normalize
 from api.responses import etag_matches, flatten, neutralize, page_urls
@@ -446,10 +452,32 @@ def test_a_stored_document_as_the_last_member_of_another_is_written_as_if_parsed
 ) -> None:
     """The timeline's items: the fact's stored document under its kind, after `type` and
     `date`, copied, not parsed."""
-    item = StoredDocument.of(document).member_of(head, "event")
+    written_head = "".join(
+        member_written(name, StoredDocument.of({name: value}).member(name))
+        for name, value in head.items()
+    )
+    item = StoredDocument.of(document).member_of(written_head, "event")
     whole = {**head, "event": document}
     assert item == StoredDocument.of(whole)
     assert item.document() == whole
+
+
+@pytest.mark.parametrize("name", ["id", "text", "terms", "date", "participants", "about"])
+@pytest.mark.parametrize("document", NESTED_CASES)
+def test_a_member_of_a_stored_document_is_copied_as_it_would_be_written_there(
+    name: str, document: Any
+) -> None:
+    """A timeline item's date is its fact's, copied from the fact's stored document: the text
+    of one member, first, last or between others, whatever it holds."""
+    if name not in document:
+        with pytest.raises(ValueError):
+            StoredDocument.of(document).member(name)
+        return
+    copied = StoredDocument.of(document).member(name)
+    assert copied == StoredDocument.of({name: document[name]}).member(name)
+    assert StoredDocument(f'{{\n{ITEM_INDENT}  "{name}": {copied}\n{ITEM_INDENT}}}') == (
+        StoredDocument.of({name: document[name]})
+    )
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
 import orjson
@@ -91,13 +92,35 @@ class StoredDocument:
             return self.json.replace("\n", "\n" + "  " * (depth - ITEM_DEPTH))
         return self.json.replace("\n" + ITEM_INDENT, "\n" + "  " * depth)
 
-    def member_of(self, head: dict[str, Any], name: str) -> "StoredDocument":
-        """A document of `head`'s members, then this one as the member `name`: written as one,
-        with only `head` indented anew (this one moves one level down, once)."""
-        start = written(head).decode().replace("\n", "\n" + ITEM_INDENT)
-        members = start[: -len(ITEM_INDENT) - 2] + "," if head else "{"
-        member = f"\n{ITEM_INDENT}  {orjson.dumps(name).decode()}: {self.at(ITEM_DEPTH + 1)}"
-        return StoredDocument(members + member + "\n" + ITEM_INDENT + "}")
+    def member(self, name: str) -> str:
+        """The JSON of this document's member `name`, as written here. Its lines are indented as
+        those of a member of any other document kept at this depth (`member_of` copies it)."""
+        key = _member_start(name)
+        start = self.json.index(key) + len(key)
+        end = self.json.find(_NEXT_MEMBER, start)
+        return self.json[start : end if end >= 0 else -len(_END)]
+
+    def member_of(self, head: str, name: str) -> "StoredDocument":
+        """A document of the members `head` (each `member_written`), then this one as the member
+        `name`: written as one, with only this one moved one level down."""
+        return StoredDocument("{" + head + _member_start(name) + self.at(ITEM_DEPTH + 1) + _END)
+
+
+def member_written(name: str, value: str) -> str:
+    """A member as a stored document writes it, from its value's JSON text (a scalar, or another
+    stored document's `member`), with the comma that separates it from the next."""
+    return _member_start(name) + value + ","
+
+
+# A raw newline is never inside a JSON string, and the lines of a member's value are indented
+# deeper than the member: where each member of a stored document starts, and where it ends.
+@cache
+def _member_start(name: str) -> str:
+    return f"\n{ITEM_INDENT}  {orjson.dumps(name).decode()}: "
+
+
+_NEXT_MEMBER = f',\n{ITEM_INDENT}  "'
+_END = f"\n{ITEM_INDENT}}}"
 
 
 def nested_list(stored: Sequence[StoredDocument], depth: int) -> orjson.Fragment:
