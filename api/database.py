@@ -442,6 +442,9 @@ class _Pool:
     async def acquire(self) -> None:
         if self.slots is None:
             self.slots = asyncio.Semaphore(self.size)
+        if not self.slots.locked():  # a free slot is taken at once: wait_for costs a task
+            await self.slots.acquire()
+            return
         try:
             await asyncio.wait_for(self.slots.acquire(), self.timeout)
         except TimeoutError as error:

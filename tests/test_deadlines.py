@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
-from api.database import create_db_engine
+from api.database import POOL_SIZE, create_db_engine
 from api.loader import load, seed_files
 from api.schema_version import upgrade
 from api.settings import PROJECT_ROOT, Settings
@@ -120,3 +120,32 @@ def test_requests_waiting_on_a_lock_do_not_hold_the_others(seeded: str) -> None:
     assert slowest < 0.5
     assert all(response.status_code == 200 for _, response in answered)
     assert min(took for took, _ in answered) >= 1.4
+
+
+def test_a_request_past_every_connection_waits_the_pool_timeout_then_answers_503(
+    seeded: str,
+) -> None:
+    """Every connection of the pool is out (POOL_SIZE requests wait on the locked statements):
+    one more request waits EVENTDB_POOL_TIMEOUT for a connection, then answers 503, and the
+    requests that held them answer 200 once the lock goes."""
+    settings = Settings(
+        database_url=seeded, statement_timeout=10.0, pool_timeout=0.5, cache_seconds=0
+    )
+    with (
+        LiveServer(settings) as server,
+        httpx.Client(base_url=server.url, timeout=30) as client,
+        ThreadPoolExecutor(max_workers=POOL_SIZE) as pool,
+    ):
+        with statements_locked(seeded):
+            paths = [f"/statements?limit={n}" for n in range(1, POOL_SIZE + 1)]
+            holding = [pool.submit(timed_get, client, path) for path in paths]
+            time.sleep(0.5)  # each holds a connection by now, waiting on the lock
+            took, response = timed_get(client, "/proposals")
+        held = [future.result(timeout=30) for future in holding]
+        after = client.get("/proposals")
+    assert response.status_code == 503, response.text
+    assert response.json()["type"] == "/problems/service-unavailable"
+    assert response.headers["retry-after"].isdigit()
+    assert 0.45 <= took < 2, took
+    assert all(answer.status_code == 200 for _, answer in held)
+    assert after.status_code == 200
