@@ -123,13 +123,15 @@ def test_requests_waiting_on_a_lock_do_not_hold_the_others(seeded: str) -> None:
 
 
 def test_a_request_past_every_connection_waits_the_pool_timeout_then_answers_503(
-    seeded: str,
+    seeded: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Every connection of the pool is out (POOL_SIZE requests wait on the locked statements):
-    one more request waits EVENTDB_POOL_TIMEOUT for a connection, then answers 503, and the
-    requests that held them answer 200 once the lock goes."""
+    """Every connection of the pool is out (POOL_SIZE requests wait on the locked statements,
+    on SQLite some of them for one of its threads): one more request waits
+    EVENTDB_POOL_TIMEOUT for a connection, then answers 503, and the requests that held them
+    answer 200 once the lock goes."""
+    pool_timeout = 0.5
     settings = Settings(
-        database_url=seeded, statement_timeout=10.0, pool_timeout=0.5, cache_seconds=0
+        database_url=seeded, statement_timeout=10.0, pool_timeout=pool_timeout, cache_seconds=0
     )
     with (
         LiveServer(settings) as server,
@@ -139,13 +141,19 @@ def test_a_request_past_every_connection_waits_the_pool_timeout_then_answers_503
         with statements_locked(seeded):
             paths = [f"/statements?limit={n}" for n in range(1, POOL_SIZE + 1)]
             holding = [pool.submit(timed_get, client, path) for path in paths]
-            time.sleep(0.5)  # each holds a connection by now, waiting on the lock
+            connections = server.app.state.database.pool
+            deadline = time.monotonic() + 10
+            while connections.slots is None or not connections.slots.locked():
+                assert time.monotonic() < deadline, "the requests did not take every connection"
+                time.sleep(0.01)
             took, response = timed_get(client, "/proposals")
+            assert not any(future.done() for future in holding)
         held = [future.result(timeout=30) for future in holding]
         after = client.get("/proposals")
     assert response.status_code == 503, response.text
     assert response.json()["type"] == "/problems/service-unavailable"
     assert response.headers["retry-after"].isdigit()
-    assert 0.45 <= took < 2, took
+    assert "no free database connection" in caplog.text
+    assert pool_timeout * 0.9 <= took < pool_timeout + 2, took
     assert all(answer.status_code == 200 for _, answer in held)
     assert after.status_code == 200

@@ -101,8 +101,8 @@ class StoredDocument:
         return self.json[start : end if end >= 0 else -len(_END)]
 
     def member_of(self, head: str, name: str) -> "StoredDocument":
-        """A document of the members `head` (each `member_written`), then this one as the member
-        `name`: written as one, with only this one moved one level down."""
+        """A document of the members `head` (each `member_written`, so it ends in a comma), then
+        this one as the member `name`: written as one, with only this one moved one level down."""
         return StoredDocument("{" + head + _member_start(name) + self.at(ITEM_DEPTH + 1) + _END)
 
 

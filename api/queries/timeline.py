@@ -4,6 +4,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
+import orjson
 from sqlalchemy import FromClause, Select, and_, select
 
 from api.database import Reader, Row
@@ -92,7 +93,7 @@ def _rows(page: FromClause) -> Select[Any]:
 
 
 # The first member of an item of each kind.
-TYPES = {kind: member_written("type", f'"{name}"') for kind, name, _ in KINDS}
+TYPES = {kind: member_written("type", orjson.dumps(name).decode()) for kind, name, _ in KINDS}
 
 
 def _item(row: Row) -> StoredDocument:
