@@ -8,6 +8,7 @@ changed, each keeping its id (api.table_sync). Two loads started together queue
 """
 
 import hashlib
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import Connection, Engine, Table, delete, select
+from sqlalchemy import Connection, Engine, Table, bindparam, delete, select, update
 from sqlalchemy.exc import DBAPIError
 
 from api import stored_documents
@@ -644,6 +645,9 @@ def _write(connection: Connection, checked: Checked, reset: bool) -> list[SeedRe
     if reset:
         for table in [*FACT_TABLES, table_of(ActorName), table_of(Source), table_of(Actor)]:
             connection.execute(delete(table))
+        # The words stay (search_words keeps every word once written); no row holds them now.
+        held = {f"in_{name}": 0 for name in SEARCHED}
+        connection.execute(update(table_of(SearchWord)).values(held))
     ids: dict[str, dict[tuple[Any, ...], int]] = {}
 
     actor_plan = _plan_actors(connection, checked.actors)
@@ -677,6 +681,7 @@ def _write(connection: Connection, checked: Checked, reset: bool) -> list[SeedRe
     _refuse_taken_slugs(connection, changed, owned)
 
     plans: list[Plan] = [actor_plan, source_plan]  # parents first
+    searched: dict[str, Plan] = {}
     for name, key in _FACT_KEYS:
         table = _TABLES[name]
         wanted = [_resolved(row, ids, name) for _, rows, _ in changed for row in rows.get(name, [])]
@@ -689,6 +694,8 @@ def _write(connection: Connection, checked: Checked, reset: bool) -> list[SeedRe
         found = plan(connection, table, key, wanted, scope)
         ids[name] = found.ids
         plans.append(found)
+        if name in SEARCHED:
+            searched[name] = found
 
     apply_deletes(connection, [p for p in reversed(plans) if p is not actor_plan])
     _write_actors(connection, actor_plan)
@@ -698,15 +705,7 @@ def _write(connection: Connection, checked: Checked, reset: bool) -> list[SeedRe
     _refuse_unknown_same_as(connection, changed)
     _sync_names(connection, checked)
     _add_compounds(connection, [w for _, _, words_ in changed for w in words_])
-    _add_search_words(
-        connection,
-        [
-            row["search_text"]
-            for _, rows, _ in changed
-            for name in SEARCHED
-            for row in rows.get(name, [])
-        ],
-    )
+    _keep_search_words(connection, searched)
     if reset or changed or actor_plan.changed:
         stored_documents.refresh(connection)
 
@@ -860,10 +859,30 @@ def _sync_names(connection: Connection, checked: Checked) -> None:
     apply_writes(connection, [found])
 
 
-def _add_search_words(connection: Connection, search_texts: list[str]) -> None:
-    """The words of the loaded search texts (api.models.SearchWord); never removed."""
-    words_ = indexed_words(search_texts)
-    _insert_missing(connection, table_of(SearchWord), "word", {w: {"word": w} for w in words_})
+def _keep_search_words(connection: Connection, searched: dict[str, Plan]) -> None:
+    """The words of the written search texts join search_words (never removed), and each
+    word's number of rows in each searched table follows the rows written and removed."""
+    words_table = table_of(SearchWord)
+    changes: dict[str, Counter[str]] = {}
+    for name, found in searched.items():
+        change: Counter[str] = Counter()
+        for row in [*found.inserts, *found.updates]:
+            change.update(indexed_words([row["search_text"]]))
+        for row in [*found.deletes, *found.replaced]:
+            change.subtract(indexed_words([row["search_text"]]))
+        changes[name] = change
+    written = {word for change in changes.values() for word, n in change.items() if n > 0}
+    _insert_missing(connection, words_table, "word", {w: {"word": w} for w in written})
+    for name, change in changes.items():
+        held = words_table.c[f"in_{name}"]
+        rows = [{"w": word, "n": n} for word, n in sorted(change.items()) if n]
+        if rows:
+            connection.execute(
+                update(words_table)
+                .where(words_table.c.word == bindparam("w"))
+                .values({held: held + bindparam("n")}),
+                rows,
+            )
 
 
 def _add_compounds(connection: Connection, texts: list[str]) -> None:

@@ -22,6 +22,10 @@ sort_date's day number, then its id. FTS5 reads a search's matches in key order,
 so a list filtered by its search alone walks the index itself (`ordered_walk`), as fast for a
 word in every row as for a word in fifty. They also keep each pair of words that follow each
 other as one token, `_a_b` (migration 0009), which a phrase asks for, as PostgreSQL's pairs.
+
+`search_words` also keeps how many statements and events hold each word (migration 0010): a
+search of one word finds at least the rows of its commonest spelling, so PostgreSQL, whose
+index cannot stop counting at 1,001, skips the count past 1,000 (`rows_held`).
 """
 
 import itertools
@@ -93,6 +97,9 @@ ID_OF_KEY = "rowid & 4294967295"
 SEARCH_PARAMETER = "q_match"
 # PostgreSQL: the clauses checked on each row the others find ("sifted").
 CHECKED_PARAMETER = "q_checked"
+# PostgreSQL: the words of a search of one clause (whole, and begun), whose rows bound its total.
+HELD_WORDS_PARAMETER = "q_words"
+HELD_PREFIXES_PARAMETER = "q_prefixes"
 # The tables whose search_text full-text search indexes.
 SEARCHED = ("statements", "events")
 
@@ -201,6 +208,21 @@ class SearchQuery:
             for phrase in self.phrases(clause)
             for prefix in phrase.fts5_prefixes()
         )
+
+    def single_words(self) -> tuple[list[str], list[str]]:
+        """A query of one clause: its spellings that are one word, asked whole, and asked as the
+        beginning of words: it matches every row that holds any of them. None of a query of
+        several clauses, which may match fewer rows than any of its words; nor a word as long
+        as SEARCH_WORD_LENGTH, which search_words may keep cut (and PostgreSQL indexes no word
+        of over 2,047 characters)."""
+        if len(self.clauses) != 1:
+            return [], []
+        whole: list[str] = []
+        begun: list[str] = []
+        for phrase in self.phrases(self.clauses[0]):
+            if len(phrase.tokens) == 1 and len(phrase.tokens[0]) < SEARCH_WORD_LENGTH:
+                (begun if phrase.prefix else whole).append(phrase.tokens[0])
+        return whole, begun
 
     def plain_tokens(self) -> list[str]:
         """Tokens that a compound of the data might spell as one word."""
@@ -439,6 +461,29 @@ def walk_alone(table: str, way: SearchWay | None) -> Walk | None:
 
 
 @cache
+def rows_held(dialect: str, table: str, way: SearchWay | None) -> ColumnElement[int] | None:
+    """PostgreSQL, for a searched list: the most rows of `table` that hold one word of :q_words,
+    or one word that begins with one of :q_prefixes (search_words' numbers, migration 0010);
+    NULL for none. A search of one clause (`SearchQuery.single_words`) matches at least as
+    many: past COUNT_LIMIT its count is not needed, which for a common word built the set of
+    all its rows (api.paging.Listing). SQLite counts a search's first 1,001 matches and stops."""
+    if dialect != "postgresql" or way is None:
+        return None
+    words = table_of(SearchWord)
+    held = words.c[f"in_{table}"]
+    whole = values_of("postgresql", HELD_WORDS_PARAMETER, "text")
+    begun = values_of("postgresql", HELD_PREFIXES_PARAMETER, "text")
+    found = union_all(
+        select(held).select_from(whole).join(words, words.c.word == whole.c.value),
+        select(held)
+        .select_from(begun)
+        .join(words, (words.c.word >= begun.c.value) & (words.c.word < begun.c.value + LAST))
+        .where(func.length(words.c.word) < SEARCH_WORD_LENGTH),
+    ).subquery()
+    return select(func.max(found.c[0])).scalar_subquery()
+
+
+@cache
 def _estimated(table: str, clauses: int) -> TextClause:
     """PostgreSQL's estimates of the rows each of a search's clauses (:q0, :q1, …) matches
     (from its statistics of the words), then of the table's rows: one plan of them all."""
@@ -531,12 +576,17 @@ class SearchPlan:
     match: str  # the search in the database's syntax, for :q_match
     way: SearchWay  # how its rows are found
     checked: str | None = None  # "sifted": the clauses checked on each match, for :q_checked
+    # PostgreSQL: the words whose rows bound the list's total (`rows_held`), when the search is
+    # the list's only filter.
+    held: tuple[list[str], list[str]] | None = None
 
     def bind(self, params: dict[str, Any]) -> SearchWay:
         """Put the plan's values in a request's `params`; returns the list's way to search."""
         params[SEARCH_PARAMETER] = self.match
         if self.checked is not None:
             params[CHECKED_PARAMETER] = self.checked
+        if self.held is not None:
+            params[HELD_WORDS_PARAMETER], params[HELD_PREFIXES_PARAMETER] = self.held
         return self.way
 
 
@@ -546,6 +596,7 @@ async def search_plan(reader: Reader, table: str, raw: str, alone: bool) -> Sear
     query = await expand(reader, SearchQuery.parse(raw))
     match = match_expression(reader.dialect, query)
     if reader.dialect == "postgresql":
+        held = query.single_words() if alone else ([], [])
         if alone:
             clauses = tsquery_clauses(query)
             estimates, rows = await _estimates(reader, table, clauses)
@@ -555,14 +606,14 @@ async def search_plan(reader: Reader, table: str, raw: str, alone: bool) -> Sear
                 # (planning it anew was about 1 ms of a 3 ms request at 100k statements).
                 read = sifted(estimates, rows)
                 if all(read):
-                    return SearchPlan(match, "matches")
+                    return SearchPlan(match, "matches", held=held)
                 found = " & ".join(c for c, r in zip(clauses, read, strict=True) if r)
                 checked = " & ".join(c for c, r in zip(clauses, read, strict=True) if not r)
-                return SearchPlan(found, "sifted", checked)
+                return SearchPlan(found, "sifted", checked, held)
         # Only the words' values tell how many rows they match (few: fetch them from the
         # full-text index and sort; many: walk the date index and keep the matches).
         await reader.plan_with_values()
-        return SearchPlan(match, "planned")
+        return SearchPlan(match, "planned", held=held)
     if alone:
         return SearchPlan(match, "ordered")
     sample = MANY_MATCHES + 1

@@ -13,6 +13,7 @@ import json
 import queue
 import random
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -312,7 +313,8 @@ def synthesize(engine: Engine, statements: int, seed: int = 1) -> SynthResult:
         mention_ids = itertools.count(1)
         source_id = 1
         batch: dict[str, list[dict[str, Any]]] = {}
-        searched_words: set[str] = set()
+        # Each word of the search texts, and how many rows of each searched table hold it.
+        held: dict[str, Counter[str]] = {name: Counter() for name in SEARCHED}
         while statement_id < statements:
             source_id += 1
             article = _Text(source_id)
@@ -436,9 +438,9 @@ def synthesize(engine: Engine, statements: int, seed: int = 1) -> SynthResult:
             )
             for name, new_rows in rows.items():
                 batch.setdefault(name, []).extend(new_rows)
-            searched_words |= indexed_words(
-                row["search_text"] for name in SEARCHED for row in rows[name]
-            )
+            for name in SEARCHED:
+                for row in rows[name]:
+                    held[name].update(indexed_words([row["search_text"]]))
             if len(batch["statements"]) >= 50_000 or statement_id >= statements:
                 for name in (
                     "sources",
@@ -450,7 +452,13 @@ def synthesize(engine: Engine, statements: int, seed: int = 1) -> SynthResult:
                     "positions",
                 ):
                     write(TABLES[name], batch.pop(name, []))
-        write(TABLES["search_words"], [{"word": word} for word in sorted(searched_words)])
+        write(
+            TABLES["search_words"],
+            [
+                {"word": word, **{f"in_{name}": held[name][word] for name in SEARCHED}}
+                for word in sorted(set().union(*held.values()))
+            ],
+        )
         writer.finish()
         if engine.dialect.name == "postgresql":
             cursor = raw.driver_connection.cursor()  # type: ignore[union-attr]

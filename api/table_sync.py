@@ -34,6 +34,7 @@ class Plan:
     inserts: list[Row] = field(default_factory=list)
     updates: list[Row] = field(default_factory=list)
     deletes: list[Row] = field(default_factory=list)  # the rows as they are
+    replaced: list[Row] = field(default_factory=list)  # the rows `updates` change, as they are
     ids: dict[tuple[Any, ...], int] = field(default_factory=dict)  # every wanted row's id
 
     @property
@@ -78,6 +79,7 @@ def plan(
                 row = {**row, "id": old["id"]}
             if any(old[name] != value for name, value in row.items()):
                 result.updates.append(row)
+                result.replaced.append(old)
         if has_id:
             result.ids[row_key] = row["id"]
     result.deletes = list(existing.values())

@@ -54,6 +54,12 @@ def require_postgres() -> None:
     pytest.skip(reason)
 
 
+def with_params(path: str, **params: str | int) -> httpx.URL:
+    """`path` with `params` added to the query it has: httpx's `params=` replaces that query
+    (a list with filters was walked without them)."""
+    return httpx.URL(path).copy_merge_params(params)
+
+
 def new_database_url(backend: str, tmp_path: Path) -> Iterator[str]:
     """An empty database on `backend`, dropped afterwards."""
     if backend == "sqlite":

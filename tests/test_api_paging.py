@@ -12,6 +12,7 @@ from sqlalchemy import select
 from api.database import Database, Reader
 from api.models import Statement, table_of
 from api.paging import Direction, Listing, PageRequest, PageResult, Walk, fetch_page
+from tests.conftest import with_params
 
 LISTS = [
     "/actors",
@@ -51,7 +52,7 @@ def links(response: httpx.Response) -> dict[str, str]:
 
 def _walk(client: httpx.Client, path: str, limit: int) -> list[object]:
     seen: list[object] = []
-    response = client.get(path, params={"limit": limit})
+    response = client.get(with_params(path, limit=limit))
     while True:
         assert response.status_code == 200, response.text
         page = response.json()
@@ -67,7 +68,7 @@ def _walk(client: httpx.Client, path: str, limit: int) -> list[object]:
 def test_paging_through_a_list_serves_every_item_once_in_order(
     client: httpx.Client, path: str
 ) -> None:
-    everything = client.get(path, params={"limit": 500}).json()
+    everything = client.get(with_params(path, limit=500)).json()
     assert everything["next_cursor"] is None
     assert everything["total"] == len(everything["items"])
     expected = [_key(item) for item in everything["items"]]
@@ -80,8 +81,8 @@ def test_paging_through_a_list_serves_every_item_once_in_order(
 
 @pytest.mark.parametrize("path", LISTS)
 def test_every_page_reports_the_total_of_the_whole_list(client: httpx.Client, path: str) -> None:
-    first = client.get(path, params={"limit": 1}).json()
-    everything = client.get(path, params={"limit": 500}).json()
+    first = client.get(with_params(path, limit=1)).json()
+    everything = client.get(with_params(path, limit=500)).json()
     assert first["total"] == everything["total"]
     assert len(first["items"]) == min(1, everything["total"])
 
@@ -147,8 +148,8 @@ def test_limit_defaults_to_50_and_stops_at_500(client: httpx.Client) -> None:
 def test_prev_pages_back_through_the_list_without_skipping_or_repeating(
     client: httpx.Client, path: str
 ) -> None:
-    everything = [_key(i) for i in client.get(path, params={"limit": 500}).json()["items"]]
-    response = client.get(path, params={"limit": 3})
+    everything = [_key(i) for i in client.get(with_params(path, limit=500)).json()["items"]]
+    response = client.get(with_params(path, limit=3))
     while response.json()["next"]:  # to the last page
         response = client.get(response.json()["next"])
     backwards: list[object] = []

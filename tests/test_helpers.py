@@ -168,6 +168,26 @@ def test_a_search_is_asked_row_by_row_when_its_prefixes_are_kept_merged(
 
 
 @pytest.mark.parametrize(
+    ("query", "whole", "words"),
+    [
+        ("bete", set(), ([], ["bete"])),  # a prefix: every word it begins
+        ("bete", {"bete"}, (["bete"], [])),  # begins no other word: itself
+        ('"bete"', set(), (["bete"], [])),  # a quoted word is whole
+        ("Bête!", set(), ([], ["bete"])),  # folded as the index holds it
+        ("cease-fire", {"ceasefire"}, (["ceasefire"], [])),  # a pair of words bounds nothing
+        ('"say yes"', set(), ([], [])),  # a phrase: fewer rows than either word
+        ("bete bala", set(), ([], [])),  # two words: fewer rows than either
+        ("b" * 300, set(), ([], [])),  # search_words may keep it cut
+        ("b" * 299, set(), ([], ["b" * 299])),
+    ],
+)
+def test_a_search_of_one_clause_finds_at_least_the_rows_of_each_of_its_words(
+    query: str, whole: set[str], words: tuple[list[str], list[str]]
+) -> None:
+    assert replace(SearchQuery.parse(query), whole=frozenset(whole)).single_words() == words
+
+
+@pytest.mark.parametrize(
     ("query", "whole", "fts5", "tsquery", "row_by_row"),
     [
         # begins no other word of the data

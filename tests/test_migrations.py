@@ -15,7 +15,10 @@ from api.models import Base
 from api.schema_version import alembic_config, current_revision, head_revision, upgrade
 from api.search import ID_OF_KEY, KEY
 from api.settings import PROJECT_ROOT
-from tests.test_search import words_the_index_holds
+from tests.test_search import (
+    assert_search_words_count_what_the_index_holds,
+    words_the_index_holds,
+)
 
 TABLES = {table.name for table in Base.metadata.sorted_tables}
 
@@ -285,3 +288,17 @@ def test_a_table_copied_by_a_migration_keeps_its_check_constraints(
     }
     found = {str(check["name"]) for check in inspect(engine).get_check_constraints(table)}
     assert declared and found == declared
+
+
+def test_a_seeded_database_migrated_from_0009_counts_the_rows_of_each_search_word(
+    engine: Engine,
+) -> None:
+    """Migration 0010 counts, from the search texts already there, how many statements and
+    events hold each word of search_words (a search's total relies on them, api.search)."""
+    upgrade(engine)
+    load(engine, seed_files(PROJECT_ROOT / "seed"))
+    downgrade(engine, "0009")
+
+    upgrade(engine)
+
+    assert_search_words_count_what_the_index_holds(engine)

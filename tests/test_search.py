@@ -179,6 +179,50 @@ def words_the_index_holds(engine: Engine) -> set[str]:
         return found
 
 
+def rows_of_each_word(engine: Engine, table: str) -> dict[str, int]:
+    """How many rows of `table` hold each word, as the database's full-text index counts them."""
+    with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            query = (
+                f"SELECT word, ndoc FROM ts_stat('SELECT search_vector FROM {table}') "
+                "WHERE word NOT LIKE '% %'"
+            )
+        else:
+            connection.execute(
+                text(
+                    f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{table}_rows "
+                    f"USING fts5vocab(main, {table}_fts, 'row')"
+                )
+            )
+            query = f"SELECT term, doc FROM temp.{table}_rows WHERE term NOT GLOB '_*'"
+        return {word: rows for word, rows in connection.execute(text(query))}
+
+
+def rows_held(engine: Engine, table: str) -> dict[str, int]:
+    """search_words' number of rows of `table` for each word that some row holds."""
+    with engine.connect() as connection:
+        query = f"SELECT word, in_{table} FROM search_words WHERE in_{table} <> 0"
+        return {word: rows for word, rows in connection.execute(text(query))}
+
+
+def assert_search_words_count_what_the_index_holds(engine: Engine) -> None:
+    for table in ("statements", "events"):
+        counted = rows_of_each_word(engine, table)
+        assert len(counted) > 100
+        assert rows_held(engine, table) == counted
+
+
+def test_search_words_count_the_rows_that_hold_each_word(seeded_database_url: str) -> None:
+    """A search for one word finds at least the rows of its commonest word: past 1,000, its
+    total is known without counting (api.search.rows_held). A number too high would say
+    "1,000+" of a search that finds fewer."""
+    engine = create_db_engine(seeded_database_url)
+    try:
+        assert_search_words_count_what_the_index_holds(engine)
+    finally:
+        engine.dispose()
+
+
 def test_search_words_hold_every_word_the_full_text_indexes_hold(seeded_database_url: str) -> None:
     """A query's word that begins no word of search_words but itself is asked for as itself
     (api.search): a word of the index missing from search_words would be missed."""
