@@ -643,11 +643,11 @@ def load(engine: Engine, paths: Sequence[Path], reset: bool = False) -> list[See
 
 def _write(connection: Connection, checked: Checked, reset: bool) -> list[SeedResult]:
     if reset:
-        for table in [*FACT_TABLES, table_of(ActorName), table_of(Source), table_of(Actor)]:
+        # Every table: the words and compounds of search too, which a load only adds to
+        # otherwise (it writes those of what it loads again).
+        named = [ActorName, Source, Actor, SearchWord, SearchCompound]
+        for table in [*FACT_TABLES, *(table_of(model) for model in named)]:
             connection.execute(delete(table))
-        # The words stay (search_words keeps every word once written); no row holds them now.
-        held = {f"in_{name}": 0 for name in SEARCHED}
-        connection.execute(update(table_of(SearchWord)).values(held))
     ids: dict[str, dict[tuple[Any, ...], int]] = {}
 
     actor_plan = _plan_actors(connection, checked.actors)

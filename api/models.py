@@ -444,9 +444,9 @@ class SearchWord(Base):
     __tablename__ = "search_words"
 
     word: Mapped[str] = mapped_column(Key(SEARCH_WORD_LENGTH), primary_key=True)
-    # How many statements, and events, hold the word (a cut word: those its beginning is cut
-    # from): a search of one word is at least as long as its commonest word's list, so past
-    # COUNT_LIMIT of them a page need not count (api.search, migration 0010).
+    # How many statements, and events, hold the word (for a word cut to SEARCH_WORD_LENGTH: any
+    # word it begins): a search of one word finds at least the rows of its commonest word, so
+    # past COUNT_LIMIT of them a page need not count (api.search, migration 0010).
     in_statements: Mapped[int] = mapped_column(default=0, server_default="0")
     in_events: Mapped[int] = mapped_column(default=0, server_default="0")
 

@@ -197,18 +197,18 @@ class Listing:
         walks: Sequence[Walk],
         rows: Callable[[FromClause], Select[Any]] | None = None,
         resolved: Sequence[ColumnElement[bool]] = (),
-        at_least: ColumnElement[int] | None = None,
+        past_limit: ColumnElement[bool] | None = None,
     ) -> None:
         """`rows(page)`: the columns of each item of a page, from the page's ids (`page.c.id`);
         computed for the page's rows only, after the walks found them. Without it, a row is the
         id (and the key). `resolved`: whether the names the walks resolve named one row each
-        (api.queries.filters.resolved_checks), on PostgreSQL only. `at_least`: how many rows the
-        list holds at least, known without reading them (NULL: not known), on PostgreSQL only:
-        past COUNT_LIMIT the rows are not counted."""
+        (api.queries.filters.resolved_checks), on PostgreSQL only. `past_limit`: whether the list
+        is known, without reading it, to hold more than COUNT_LIMIT rows (PostgreSQL only): then
+        they are not counted."""
         self.walks = tuple(walks)
         self.rows = rows
         self.resolved = tuple(resolved)
-        self.at_least = at_least
+        self.past_limit = past_limit
         self.width = len(self.walks[0].key)
         self.key_of = operator.itemgetter(*range(-self.width, 0))  # a row's key: its last columns
         self.key_types = [
@@ -227,12 +227,11 @@ class Listing:
         walks = [_counted(walk) for walk in self.walks]
         counted = (walks[0] if len(walks) == 1 else union_all(*walks)).limit(COUNT_CUTOFF)
         count = select(func.count()).select_from(counted.subquery())
-        if self.at_least is None:
+        if self.past_limit is None:
             return count
         # PostgreSQL runs a subquery that names no outer column when its value is first needed:
-        # the count, only when `at_least` does not pass COUNT_LIMIT.
-        passed = self.at_least > COUNT_LIMIT
-        return select(case((passed, COUNT_CUTOFF), else_=count.scalar_subquery()))
+        # the count, only when the list is not known to pass COUNT_LIMIT.
+        return select(case((self.past_limit, COUNT_CUTOFF), else_=count.scalar_subquery()))
 
     def _first(
         self, rows: Select[Any], keyed: FromClause, reverse: bool, limit: BindParameter[int]

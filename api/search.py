@@ -25,7 +25,7 @@ other as one token, `_a_b` (migration 0009), which a phrase asks for, as Postgre
 
 `search_words` also keeps how many statements and events hold each word (migration 0010): a
 search of one word finds at least the rows of its commonest spelling, so PostgreSQL, whose
-index cannot stop counting at 1,001, skips the count past 1,000 (`rows_held`).
+index cannot stop counting at 1,001, skips the count past 1,000 (`held_past_the_limit`).
 """
 
 import itertools
@@ -58,7 +58,7 @@ from sqlalchemy.sql.elements import TextClause
 from api.database import Reader
 from api.errors import InvalidParameter
 from api.models import SEARCH_WORD_LENGTH, SearchCompound, SearchWord, table_of
-from api.paging import Walk
+from api.paging import COUNT_LIMIT, Walk
 from api.queries.common import LAST, values_of
 from api.text import token, words
 
@@ -98,6 +98,9 @@ SEARCH_PARAMETER = "q_match"
 # PostgreSQL: the clauses checked on each row the others find ("sifted").
 CHECKED_PARAMETER = "q_checked"
 # PostgreSQL: the words of a search of one clause (whole, and begun), whose rows bound its total.
+# Its parser reads digits, `e` and a digit as a number and splits a token that goes on after
+# it ("1e5abc": 1e5, abc), so such a word of search_words is none of its index's.
+_SPLIT = re.compile(r"[0-9]+e[0-9]")
 HELD_WORDS_PARAMETER = "q_words"
 HELD_PREFIXES_PARAMETER = "q_prefixes"
 # The tables whose search_text full-text search indexes.
@@ -214,14 +217,15 @@ class SearchQuery:
         beginning of words: it matches every row that holds any of them. None of a query of
         several clauses, which may match fewer rows than any of its words; nor a word as long
         as SEARCH_WORD_LENGTH, which search_words may keep cut (and PostgreSQL indexes no word
-        of over 2,047 characters)."""
+        of over 2,047 characters); nor one that PostgreSQL splits (`_SPLIT`)."""
         if len(self.clauses) != 1:
             return [], []
         whole: list[str] = []
         begun: list[str] = []
         for phrase in self.phrases(self.clauses[0]):
-            if len(phrase.tokens) == 1 and len(phrase.tokens[0]) < SEARCH_WORD_LENGTH:
-                (begun if phrase.prefix else whole).append(phrase.tokens[0])
+            [*other_words, word] = phrase.tokens
+            if not other_words and len(word) < SEARCH_WORD_LENGTH and not _SPLIT.match(word):
+                (begun if phrase.prefix else whole).append(word)
         return whole, begun
 
     def plain_tokens(self) -> list[str]:
@@ -461,26 +465,36 @@ def walk_alone(table: str, way: SearchWay | None) -> Walk | None:
 
 
 @cache
-def rows_held(dialect: str, table: str, way: SearchWay | None) -> ColumnElement[int] | None:
-    """PostgreSQL, for a searched list: the most rows of `table` that hold one word of :q_words,
-    or one word that begins with one of :q_prefixes (search_words' numbers, migration 0010);
-    NULL for none. A search of one clause (`SearchQuery.single_words`) matches at least as
-    many: past COUNT_LIMIT its count is not needed, which for a common word built the set of
-    all its rows (api.paging.Listing). SQLite counts a search's first 1,001 matches and stops."""
+def held_past_the_limit(
+    dialect: str, table: str, way: SearchWay | None
+) -> ColumnElement[bool] | None:
+    """PostgreSQL, for a searched list: does a word of :q_words, or a word that begins with one
+    of :q_prefixes, have more than COUNT_LIMIT rows of `table` (search_words' numbers, migration
+    0010)? A search of one clause (`SearchQuery.single_words`) matches at least as many rows:
+    its count is not needed, which for a common word built the set of all its rows
+    (api.paging.Listing). SQLite counts a search's first 1,001 matches and stops."""
     if dialect != "postgresql" or way is None:
         return None
     words = table_of(SearchWord)
-    held = words.c[f"in_{table}"]
+    many = words.c[f"in_{table}"] > COUNT_LIMIT
     whole = values_of("postgresql", HELD_WORDS_PARAMETER, "text")
     begun = values_of("postgresql", HELD_PREFIXES_PARAMETER, "text")
-    found = union_all(
-        select(held).select_from(whole).join(words, words.c.word == whole.c.value),
-        select(held)
+    begins = (words.c.word >= begun.c.value) & (words.c.word < begun.c.value + LAST)
+    return exists(
+        select(literal_column("1"))
+        .select_from(whole)
+        .join(words, words.c.word == whole.c.value)
+        .where(many)
+    ) | exists(
+        select(literal_column("1"))
         .select_from(begun)
-        .join(words, (words.c.word >= begun.c.value) & (words.c.word < begun.c.value + LAST))
-        .where(func.length(words.c.word) < SEARCH_WORD_LENGTH),
-    ).subquery()
-    return select(func.max(found.c[0])).scalar_subquery()
+        .join(words, begins)
+        .where(
+            many,
+            func.length(words.c.word) < SEARCH_WORD_LENGTH,
+            ~words.c.word.regexp_match(f"^{_SPLIT.pattern}"),
+        )
+    )
 
 
 @cache
@@ -576,8 +590,8 @@ class SearchPlan:
     match: str  # the search in the database's syntax, for :q_match
     way: SearchWay  # how its rows are found
     checked: str | None = None  # "sifted": the clauses checked on each match, for :q_checked
-    # PostgreSQL: the words whose rows bound the list's total (`rows_held`), when the search is
-    # the list's only filter.
+    # PostgreSQL: the words whose rows bound the list's total (`held_past_the_limit`), when the
+    # search is the list's only filter.
     held: tuple[list[str], list[str]] | None = None
 
     def bind(self, params: dict[str, Any]) -> SearchWay:

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
 
 from api.models import Base
 
@@ -28,3 +28,36 @@ def snapshot(engine: Engine) -> Rows:
             ]
             for table in Base.metadata.sorted_tables
         }
+
+
+def rows_of_each_word(engine: Engine, table: str) -> dict[str, int]:
+    """How many rows of `table` hold each word, as the database's full-text index counts them."""
+    with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            query = (
+                f"SELECT word, ndoc FROM ts_stat('SELECT search_vector FROM {table}') "
+                "WHERE word NOT LIKE '% %'"
+            )
+        else:
+            connection.execute(
+                text(
+                    f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{table}_rows "
+                    f"USING fts5vocab(main, {table}_fts, 'row')"
+                )
+            )
+            query = f"SELECT term, doc FROM temp.{table}_rows WHERE term NOT GLOB '_*'"
+        return {word: rows for word, rows in connection.execute(text(query))}
+
+
+def search_word_counts(engine: Engine, table: str) -> dict[str, int]:
+    """search_words' number of rows of `table` for each word that some row holds."""
+    with engine.connect() as connection:
+        query = f"SELECT word, in_{table} FROM search_words WHERE in_{table} <> 0"
+        return {word: rows for word, rows in connection.execute(text(query))}
+
+
+def assert_search_words_count_what_the_index_holds(engine: Engine) -> None:
+    for table in ("statements", "events"):
+        counted = rows_of_each_word(engine, table)
+        assert counted
+        assert search_word_counts(engine, table) == counted

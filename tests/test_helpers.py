@@ -179,6 +179,8 @@ def test_a_search_is_asked_row_by_row_when_its_prefixes_are_kept_merged(
         ("bete bala", set(), ([], [])),  # two words: fewer rows than either
         ("b" * 300, set(), ([], [])),  # search_words may keep it cut
         ("b" * 299, set(), ([], ["b" * 299])),
+        ("1e5abc", set(), ([], [])),  # PostgreSQL's words: 1e5 and abc
+        ("1abc", set(), ([], ["1abc"])),
     ],
 )
 def test_a_search_of_one_clause_finds_at_least_the_rows_of_each_of_its_words(

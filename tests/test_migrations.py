@@ -15,10 +15,8 @@ from api.models import Base
 from api.schema_version import alembic_config, current_revision, head_revision, upgrade
 from api.search import ID_OF_KEY, KEY
 from api.settings import PROJECT_ROOT
-from tests.test_search import (
-    assert_search_words_count_what_the_index_holds,
-    words_the_index_holds,
-)
+from tests.database_state import assert_search_words_count_what_the_index_holds
+from tests.test_search import words_the_index_holds
 
 TABLES = {table.name for table in Base.metadata.sorted_tables}
 

@@ -25,7 +25,7 @@ from api.models import Event, Statement
 from api.schema_version import upgrade
 from api.settings import PROJECT_ROOT, Settings
 from tests.conftest import LiveServer, with_params
-from tests.test_search import assert_search_words_count_what_the_index_holds
+from tests.database_state import assert_search_words_count_what_the_index_holds
 
 SEED = PROJECT_ROOT / "seed"
 LISTS = [

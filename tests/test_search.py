@@ -22,6 +22,7 @@ from api.database import Database, create_db_engine
 from api.schema_version import upgrade
 from api.search import SearchQuery, expand, match_expression
 from api.text import search_tokens
+from tests.database_state import assert_search_words_count_what_the_index_holds
 
 TOKENS = re.compile(r"([a-z0-9]+( [a-z0-9]+)*)?")
 # Every assigned character of Unicode (and the private use area of the BMP).
@@ -177,39 +178,6 @@ def words_the_index_holds(engine: Engine) -> set[str]:
             words = f"SELECT term FROM temp.{table}_words WHERE term NOT GLOB '_*'"
             found |= set(connection.scalars(text(words)))
         return found
-
-
-def rows_of_each_word(engine: Engine, table: str) -> dict[str, int]:
-    """How many rows of `table` hold each word, as the database's full-text index counts them."""
-    with engine.connect() as connection:
-        if engine.dialect.name == "postgresql":
-            query = (
-                f"SELECT word, ndoc FROM ts_stat('SELECT search_vector FROM {table}') "
-                "WHERE word NOT LIKE '% %'"
-            )
-        else:
-            connection.execute(
-                text(
-                    f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{table}_rows "
-                    f"USING fts5vocab(main, {table}_fts, 'row')"
-                )
-            )
-            query = f"SELECT term, doc FROM temp.{table}_rows WHERE term NOT GLOB '_*'"
-        return {word: rows for word, rows in connection.execute(text(query))}
-
-
-def rows_held(engine: Engine, table: str) -> dict[str, int]:
-    """search_words' number of rows of `table` for each word that some row holds."""
-    with engine.connect() as connection:
-        query = f"SELECT word, in_{table} FROM search_words WHERE in_{table} <> 0"
-        return {word: rows for word, rows in connection.execute(text(query))}
-
-
-def assert_search_words_count_what_the_index_holds(engine: Engine) -> None:
-    for table in ("statements", "events"):
-        counted = rows_of_each_word(engine, table)
-        assert len(counted) > 100
-        assert rows_held(engine, table) == counted
 
 
 def test_search_words_count_the_rows_that_hold_each_word(seeded_database_url: str) -> None:

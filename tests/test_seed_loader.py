@@ -25,7 +25,11 @@ from api.loader import SeedError, SeedResult, load, seed_files
 from api.models import Base
 from api.schema_version import upgrade
 from api.settings import PROJECT_ROOT
-from tests.database_state import snapshot, table_counts
+from tests.database_state import (
+    assert_search_words_count_what_the_index_holds,
+    snapshot,
+    table_counts,
+)
 
 DATA = Path(__file__).parent / "data"
 COPY = "seed"  # the folder, under tmp_path, that copy_fixture copies tests/data to
@@ -587,6 +591,25 @@ def test_a_changed_file_keeps_the_id_of_every_fact_it_still_has(
         "okafor-wants-toll-halved": 2,
         "nair-hopes-for-agreement": 3,
     }
+
+
+def test_a_changed_file_keeps_the_rows_of_each_search_word_counted(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A reworded title, a dropped statement and a new one: search_words' numbers follow the
+    rows written and removed (a search's total relies on them on PostgreSQL, api.search)."""
+    load(engine, [FIXTURE])
+
+    def reword_drop_and_add(document: Document) -> None:
+        document["events"][0]["title"] = "Ortiz and Okafor meet at the ferry terminal"
+        dropped = document["statements"].pop(0)
+        document["statements"].append(
+            {**dropped, "slug": "ortiz-closer-than-ever-again", "setting": "a zeppelin hangar"}
+        )
+
+    load(engine, [copy_fixture(tmp_path, reword_drop_and_add)])
+
+    assert_search_words_count_what_the_index_holds(engine)
 
 
 # Seeds and migrations at once, on a new SQLite file

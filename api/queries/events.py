@@ -34,7 +34,7 @@ from api.queries.facets import (
     facet_counts,
 )
 from api.queries.filters import Bound, any_of, bind, bind_slugs, resolved_checks, single
-from api.search import SearchWay, condition, rows_held, search_plan, walk_alone
+from api.search import SearchWay, condition, held_past_the_limit, search_plan, walk_alone
 
 EVENTS = table_of(Event)
 # A page reads its events' stored documents (api.stored_documents).
@@ -215,11 +215,11 @@ def _related(dialect: str) -> list[ColumnElement[Any]]:
 @cache
 def _listing(dialect: str, shape: EventShape, has_from: bool, has_to: bool) -> Listing:
     searched = walk_alone("events", shape.search)
-    at_least = rows_held(dialect, "events", shape.search)
+    past_limit = held_past_the_limit(dialect, "events", shape.search)
     if searched is not None:
-        return Listing([searched], STORED_ROWS, at_least=at_least)
+        return Listing([searched], STORED_ROWS, past_limit=past_limit)
     walks = fact_walks(EVENTS, conditions(dialect, shape), has_from, has_to, via(dialect, shape))
-    return Listing(walks, STORED_ROWS, resolved_checks(dialect, shape), at_least)
+    return Listing(walks, STORED_ROWS, resolved_checks(dialect, shape), past_limit)
 
 
 E = EVENTS

@@ -54,7 +54,7 @@ from api.queries.filters import (
     resolved_checks,
     single,
 )
-from api.search import SearchWay, condition, rows_held, search_plan, walk_alone
+from api.search import SearchWay, condition, held_past_the_limit, search_plan, walk_alone
 from api.vocabulary import ActorKind, StatementMode
 
 STATEMENTS = table_of(Statement)
@@ -283,9 +283,9 @@ def _same_words(s: FromClause) -> Any:
 @cache
 def statement_listing(dialect: str, shape: StatementShape, has_from: bool, has_to: bool) -> Listing:
     searched = walk_alone("statements", shape.search)
-    at_least = rows_held(dialect, "statements", shape.search)
+    past_limit = held_past_the_limit(dialect, "statements", shape.search)
     if searched is not None:
-        return Listing([searched], STORED_ROWS, at_least=at_least)
+        return Listing([searched], STORED_ROWS, past_limit=past_limit)
     walks = fact_walks(
         STATEMENTS,
         conditions(dialect, shape),
@@ -294,7 +294,7 @@ def statement_listing(dialect: str, shape: StatementShape, has_from: bool, has_t
         via(dialect, shape),
         each_speaker(dialect, shape),
     )
-    return Listing(walks, STORED_ROWS, resolved_checks(dialect, shape), at_least)
+    return Listing(walks, STORED_ROWS, resolved_checks(dialect, shape), past_limit)
 
 
 S = STATEMENTS
