@@ -24,7 +24,7 @@ word in every row as for a word in fifty. They also keep each pair of words that
 other as one token, `_a_b` (migration 0009), which a phrase asks for, as PostgreSQL's pairs.
 
 `search_words` also keeps how many statements and events hold each word (migration 0010): a
-search of one word finds at least the rows of its commonest spelling, so PostgreSQL, whose
+search of one word finds at least the rows of the commonest word it names, so PostgreSQL, whose
 index cannot stop counting at 1,001, skips the count past 1,000 (`held_past_the_limit`).
 """
 
@@ -98,11 +98,11 @@ SEARCH_PARAMETER = "q_match"
 # PostgreSQL: the clauses checked on each row the others find ("sifted").
 CHECKED_PARAMETER = "q_checked"
 # PostgreSQL: the words of a search of one clause (whole, and begun), whose rows bound its total.
-# Its parser reads digits, `e` and a digit as a number and splits a token that goes on after
-# it ("1e5abc": 1e5, abc), so such a word of search_words is none of its index's.
-_SPLIT = re.compile(r"[0-9]+e[0-9]")
 HELD_WORDS_PARAMETER = "q_words"
 HELD_PREFIXES_PARAMETER = "q_prefixes"
+# PostgreSQL's parser reads digits, `e` and a digit as a number and splits a token that goes on
+# after it ("1e5abc": 1e5, abc), so such a word of search_words is none of its index's.
+_SPLIT = re.compile(r"[0-9]+e[0-9]")
 # The tables whose search_text full-text search indexes.
 SEARCHED = ("statements", "events")
 
