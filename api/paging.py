@@ -224,7 +224,9 @@ class Listing:
         counted unordered, PostgreSQL hashed every row before the first came out (all 3,814
         links of an actor at 100k statements, 1.9 ms for a count that stops at 1,001; 0.5 ms
         in order)."""
-        walks = [_counted(walk) for walk in self.walks]
+        # The walks that need no DISTINCT first: a row of theirs costs a third as much, and an
+        # actor's timeline usually reaches the cutoff with their statements alone.
+        walks = [_counted(walk) for walk in sorted(self.walks, key=lambda walk: walk.distinct)]
         counted = (walks[0] if len(walks) == 1 else union_all(*walks)).limit(COUNT_CUTOFF)
         count = select(func.count()).select_from(counted.subquery())
         if self.past_limit is None:
@@ -315,10 +317,12 @@ def _counted(walk: Walk) -> Select[Any]:
     """The rows of a walk to count (see `Listing.count_statement`)."""
     if not walk.distinct:
         return walk.rows
-    # DISTINCT orders by what it selects: the key, beside the id.
-    columns = [part for part in walk.key if not isinstance(part, int)]
-    ordered = walk.rows.add_columns(*walk.key_columns()).order_by(*columns)
-    return select(ordered.subquery().c.id)
+    # DISTINCT orders by what it selects: the id and the rest of its key (the last part), in key
+    # order, as the index holds them. Nothing more: with the key's constants, or the id twice,
+    # SQLite sorted them in a temporary B-tree (a count of 1,001 took twice as long).
+    *before_id, last = [part for part in walk.key if not isinstance(part, int)]
+    assert walk.rows.selected_columns[0].element is last, "a key ends with its walk's id"
+    return select(walk.rows.add_columns(*before_id).order_by(*before_id, last).subquery().c.id)
 
 
 @dataclass(frozen=True)

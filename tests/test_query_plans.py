@@ -569,6 +569,45 @@ def test_an_actor_s_total_drops_repeated_links_as_it_walks_them(
     assert "HashAggregate" not in plan, plan
 
 
+@pytest.mark.parametrize("path", ["/timeline", "/events"])
+@pytest.mark.parametrize("corpus", ["sqlite"], indirect=True)
+def test_sqlite_counts_an_actor_s_links_without_repeats_as_its_index_holds_them(
+    corpus: tuple[str, httpx.Client, Captured], path: str
+) -> None:
+    """SQLite drops a repeated link as it comes when the count's DISTINCT is the index's own
+    order (date, then id); with the key's constants beside them it kept every link in a
+    temporary B-tree (the busiest actor's timeline at 1M statements: 310 µs, 160 without)."""
+    url, client, captured = corpus
+    actor = busiest_linked_actor(url, "participants", "event_id")
+    captured.statements.clear()
+    response = client.get(path, params={"actor": actor})
+    assert response.status_code == 200, response.text
+    [(sql, params)] = [(s, p) for s, p in captured.statements if "count(*)" in s]
+    plan = explained(url, sql, params)
+    assert "participants" in plan, plan
+    assert "USE TEMP B-TREE" not in plan, plan
+
+
+@pytest.mark.parametrize("corpus", ["postgresql"], indirect=True)
+def test_an_actor_s_timeline_total_counts_what_they_said_before_their_events(
+    corpus: tuple[str, httpx.Client, Captured],
+) -> None:
+    """A count stops at 1,001 rows, and a row of an actor's statements costs a third of a row of
+    their events (which drops repeated links): the busiest speaker's statements reach the cutoff
+    alone, and their events are not read for the total (on SQLite at 1M statements, the SQL of
+    a timeline without dates took 211 µs a URL, 348 µs counted events first)."""
+    url, client, captured = corpus
+    [speaker] = busiest_speakers(url, 1)
+    captured.statements.clear()
+    response = client.get("/timeline", params={"actor": speaker})
+    assert response.status_code == 200, response.text
+    assert response.json()["total_exact"] is False
+    [(sql, params)] = [(s, p) for s, p in captured.statements if "limit_plus_one" in p]
+    plan = explained(url, sql, params)
+    scans = [line for line in plan.splitlines() if " on participants" in line]
+    assert any("never executed" in line for line in scans), plan
+
+
 @pytest.mark.parametrize("sort", ["date", "-date"])
 @pytest.mark.parametrize("corpus", ["postgresql"], indirect=True)
 def test_a_page_of_several_speakers_reads_a_page_of_each_not_all_they_said(
