@@ -209,7 +209,8 @@ def compiled(statement: ClauseElement, dialect: str) -> CompiledStatement:
 class Memo:
     """What a process remembers between requests of what its database said, where an answer out
     of date costs time and never a wrong answer: PostgreSQL's estimates of how many rows a
-    search's words match (api.search), which choose how the search is run, not what it finds.
+    search's words match (api.search), which choose how the search is run, not what it finds;
+    and what the data's words say of a search's words, which the page's statement checks.
     An entry is kept for `seconds` (the statistics of a reseeded database are asked for once it
     expires), and the `size` most recently used at most."""
 
@@ -386,6 +387,7 @@ class PostgresReader(_Statements):
     dialect: str = "postgresql"
     snapshot: _Snapshot = field(default_factory=_Snapshot)
     names_left: bool = False  # to the statements, by this read
+    with_values: bool = False  # the next statements sent with their values (`plan_with_values`)
 
     def resolves_names(self) -> bool:
         self.names_left = self.names_left or self.names_in_statements
@@ -401,7 +403,11 @@ class PostgresReader(_Statements):
         # Unless it runs alone, psycopg begins the read's transaction (REPEATABLE READ: one
         # snapshot) before the read's first statement.
         alone = self.snapshot.alone(last)
-        cursor = self.connection.cursor()
+        cursor = (
+            psycopg.AsyncClientCursor(self.connection)
+            if self.with_values
+            else self.connection.cursor()
+        )
         try:
             if alone:
                 await self.connection.set_autocommit(True)
@@ -418,10 +424,12 @@ class PostgresReader(_Statements):
                 await self.connection.set_autocommit(False)
 
     async def plan_with_values(self) -> None:
-        """Until the transaction ends: the connection plans each statement once (see
-        `_connect_postgres`), which a statement whose plan depends on its values cannot use."""
-        self.snapshot.alone(last=False)
-        await self.connection.execute("SET LOCAL plan_cache_mode = force_custom_plan")
+        """The connection plans each statement once (see `_connect_postgres`), which a
+        statement whose plan depends on its values cannot use: the read's next statements are
+        sent with their values written in (psycopg's client-side binding), which PostgreSQL
+        plans for them. It was `SET LOCAL plan_cache_mode`: two more round trips (the SET, and
+        the transaction's BEGIN) for a read that could be one statement."""
+        self.with_values = True
 
 
 @dataclass

@@ -23,6 +23,11 @@ so a list filtered by its search alone walks the index itself (`ordered_walk`), 
 word in every row as for a word in fifty. They also keep each pair of words that follow each
 other as one token, `_a_b` (migration 0009), which a phrase asks for, as PostgreSQL's pairs.
 
+On PostgreSQL, where asking the data's words is a round trip (and makes the read a transaction,
+two more), a process remembers what they said of a search's words; the page's statement reads
+them again and says whether they are still so, and when they are not, the read is run again
+with the words asked first, as for the names of filters (`lexicon_check`, api.queries.filters).
+
 `search_words` also keeps how many statements and events hold each word (migration 0010): a
 search of one word finds at least the rows of the commonest word it names, so PostgreSQL, whose
 index cannot stop counting at 1,001, skips the count past 1,000 (`held_past_the_limit`).
@@ -46,13 +51,14 @@ from sqlalchemy import (
     cast,
     exists,
     func,
+    literal,
     literal_column,
     null,
     select,
     text,
     union_all,
 )
-from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy.dialects.postgresql import TSQUERY, aggregate_order_by
 from sqlalchemy.sql.elements import TextClause
 
 from api.database import Reader
@@ -100,6 +106,11 @@ CHECKED_PARAMETER = "q_checked"
 # PostgreSQL: the words of a search of one clause (whole, and begun), whose rows bound its total.
 HELD_WORDS_PARAMETER = "q_words"
 HELD_PREFIXES_PARAMETER = "q_prefixes"
+# The words a search asks the data's words about (`expand`), and PostgreSQL: what the process
+# remembers the data said of them, which the page's statement checks (`lexicon_check`).
+LEXICON_WORDS_PARAMETER = "lexicon_words"
+LEXICON_PREFIXES_PARAMETER = "lexicon_prefixes"
+LEXICON_PARAMETER = "lexicon"
 # PostgreSQL's parser reads digits, `e` and a digit as a number and splits a token that goes on
 # after it ("1e5abc": 1e5, abc), so such a word of search_words is none of its index's.
 _SPLIT = re.compile(r"[0-9]+e[0-9]")
@@ -258,7 +269,7 @@ def _clause(text_: str, prefix: bool) -> Clause:
 @cache
 def _compounds_statement(dialect: str) -> Select[Any]:
     """Compounds of the data that a word of the query spells (or begins) as one word."""
-    word = values_of(dialect, "words", "text")
+    word = values_of(dialect, LEXICON_WORDS_PARAMETER, "text")
     compound = table_of(SearchCompound)
     return (
         select(word.c.value, compound.c.joined, compound.c.parts)
@@ -273,8 +284,9 @@ def _compounds_statement(dialect: str) -> Select[Any]:
 
 @cache
 def _whole_words_statement(dialect: str) -> Select[Any]:
-    """Of the words asked (:prefixes), those that are words of the data and begin no other."""
-    word = values_of(dialect, "prefixes", "text")
+    """Of the words asked (:lexicon_prefixes), those that are words of the data and begin no
+    other."""
+    word = values_of(dialect, LEXICON_PREFIXES_PARAMETER, "text")
     known = table_of(SearchWord).c.word
     return (
         select(word.c.value)
@@ -289,8 +301,8 @@ def _whole_words_statement(dialect: str) -> Select[Any]:
 @cache
 def _lexicon_statement(dialect: str) -> CompoundSelect[Any]:
     """Both questions `expand` asks of the data's words, in one statement (on PostgreSQL a
-    statement is a round trip): the compounds that :words spell or begin (`joined`, `parts`),
-    then those of :prefixes that are whole words (`joined` NULL)."""
+    statement is a round trip): the compounds that :lexicon_words spell or begin (`joined`,
+    `parts`), then those of :lexicon_prefixes that are whole words (`joined` NULL)."""
     compounds = _compounds_statement(dialect).subquery()
     whole = _whole_words_statement(dialect).subquery()
     return union_all(
@@ -305,23 +317,88 @@ def _asked_whole(query: SearchQuery) -> list[str]:
     return sorted({w for w in query.prefix_words() if len(w) < SEARCH_WORD_LENGTH})
 
 
-async def expand(reader: Reader, query: SearchQuery) -> SearchQuery:
+@dataclass(frozen=True)
+class LexiconCheck:
+    """PostgreSQL: the data's words a search was spelled with, as the process remembered them
+    (`expand`); the page's statement reads them again, and says whether they are still so."""
+
+    words: list[str]
+    prefixes: list[str]
+    summary: str  # `lexicon_summary` of the rows remembered
+
+    def bind(self, params: dict[str, Any]) -> None:
+        params[LEXICON_WORDS_PARAMETER] = self.words
+        params[LEXICON_PREFIXES_PARAMETER] = self.prefixes
+        params[LEXICON_PARAMETER] = self.summary
+
+
+def lexicon_summary(rows: Iterable[Iterable[Any]]) -> str:
+    """The rows of `_lexicon_statement` as one string, as `lexicon_check` writes them: each row's
+    values but NULL joined by "|", the rows sorted (by code point: COLLATE "C") and joined by
+    ",". The words are tokens of [a-z0-9], and `parts` tokens separated by spaces."""
+    return ",".join(sorted("|".join(str(v) for v in row if v is not None) for row in rows))
+
+
+@cache
+def lexicon_check() -> ColumnElement[bool]:
+    """PostgreSQL: do the data's words still say of :lexicon_words and :lexicon_prefixes what
+    the process remembers (:lexicon)? A page's statement checks it, as it checks the names of
+    its filters (api.queries.filters): when they do not, the read is run again, with the
+    words asked first."""
+    rows = _lexicon_statement("postgresql").subquery("lexicon_rows")
+    entry = func.concat_ws("|", rows.c.value, rows.c.joined, rows.c.parts)
+    ordered = aggregate_order_by(literal(","), entry.collate("C"))
+    summary = select(func.coalesce(func.string_agg(entry, ordered), "")).scalar_subquery()
+    return summary == bindparam(LEXICON_PARAMETER)
+
+
+def lexicon_checks(checked: bool) -> list[ColumnElement[bool]]:
+    """The checks of a list's statement whose search was spelled as remembered (`checked`)."""
+    return [lexicon_check()] if checked else []
+
+
+async def _lexicon(
+    reader: Reader, plain: list[str], prefixes: list[str]
+) -> tuple[list[Any], LexiconCheck | None]:
+    """The rows of `_lexicon_statement`. PostgreSQL, where it is a round trip and makes the read
+    a transaction (two more): those the process remembers, when it has them and the read
+    leaves names to its statements (`Reader.resolves_names`), with the check of them that the
+    page's statement makes."""
+    postgresql = reader.dialect == "postgresql"
+    key = (_lexicon_statement, tuple(plain), tuple(prefixes))
+    if postgresql and reader.resolves_names():
+        remembered = reader.memo.get(key)
+        if remembered is not None:
+            return remembered, LexiconCheck(plain, prefixes, lexicon_summary(remembered))
+    rows = await reader.rows(
+        _lexicon_statement(reader.dialect),
+        **{LEXICON_WORDS_PARAMETER: plain, LEXICON_PREFIXES_PARAMETER: prefixes},
+    )
+    if postgresql:
+        reader.memo.put(key, rows)
+    return rows, None
+
+
+async def expand(reader: Reader, query: SearchQuery) -> tuple[SearchQuery, LexiconCheck | None]:
     """The query with each word that a hyphenated word of the data spells as one ("ceasefire")
     also spelled as its parts ("cease fire"), where the words are; and knowing which of its
-    prefixes are whole words of the data that begin no other (SearchQuery.phrases)."""
+    prefixes are whole words of the data that begin no other (SearchQuery.phrases). With the
+    check a page makes of what the process remembered of the data's words, if it did."""
     plain = sorted({t for t in query.plain_tokens() if len(t) > 1})
     prefixes = _asked_whole(query)
     if not plain and not prefixes:
-        return query
-    rows = await reader.rows(_lexicon_statement(reader.dialect), words=plain, prefixes=prefixes)
+        return query, None
+    rows, check = await _lexicon(reader, plain, prefixes)
     query = _spelled_as_compounds(query, [row for row in rows if row[1] is not None])
     whole = {row[0] for row in rows if row[1] is None}
     # A word spelled over a compound's parts ends in a new prefix ("ceasefi": cease fi).
     more = [word for word in _asked_whole(query) if word not in prefixes]
     if more:
-        found = await reader.rows(_whole_words_statement(reader.dialect), prefixes=more)
+        found = await reader.rows(
+            _whole_words_statement(reader.dialect), **{LEXICON_PREFIXES_PARAMETER: more}
+        )
         whole |= {row[0] for row in found}
-    return replace(query, whole=frozenset(whole))
+    return replace(query, whole=frozenset(whole)), check
 
 
 def _spelled_as_compounds(query: SearchQuery, compounds: list[Any]) -> SearchQuery:
@@ -593,9 +670,12 @@ class SearchPlan:
     # PostgreSQL: the words whose rows bound the list's total (`held_past_the_limit`), when the
     # search is the list's only filter.
     held: tuple[list[str], list[str]] | None = None
+    lexicon: LexiconCheck | None = None  # PostgreSQL: the words' spellings, as remembered
 
     def bind(self, params: dict[str, Any]) -> SearchWay:
         """Put the plan's values in a request's `params`; returns the list's way to search."""
+        if self.lexicon is not None:
+            self.lexicon.bind(params)
         params[SEARCH_PARAMETER] = self.match
         if self.checked is not None:
             params[CHECKED_PARAMETER] = self.checked
@@ -607,7 +687,7 @@ class SearchPlan:
 async def search_plan(reader: Reader, table: str, raw: str, alone: bool) -> SearchPlan:
     """The search `raw` in the database's syntax, and how its rows are found: `alone`, when it
     is the list's only filter."""
-    query = await expand(reader, SearchQuery.parse(raw))
+    query, lexicon = await expand(reader, SearchQuery.parse(raw))
     match = match_expression(reader.dialect, query)
     if reader.dialect == "postgresql":
         held = query.single_words() if alone else ([], [])
@@ -620,14 +700,14 @@ async def search_plan(reader: Reader, table: str, raw: str, alone: bool) -> Sear
                 # (planning it anew was about 1 ms of a 3 ms request at 100k statements).
                 read = sifted(estimates, rows)
                 if all(read):
-                    return SearchPlan(match, "matches", held=held)
+                    return SearchPlan(match, "matches", held=held, lexicon=lexicon)
                 found = " & ".join(c for c, r in zip(clauses, read, strict=True) if r)
                 checked = " & ".join(c for c, r in zip(clauses, read, strict=True) if not r)
-                return SearchPlan(found, "sifted", checked, held)
+                return SearchPlan(found, "sifted", checked, held, lexicon)
         # Only the words' values tell how many rows they match (few: fetch them from the
         # full-text index and sort; many: walk the date index and keep the matches).
         await reader.plan_with_values()
-        return SearchPlan(match, "planned", held=held)
+        return SearchPlan(match, "planned", held=held, lexicon=lexicon)
     if alone:
         return SearchPlan(match, "ordered")
     sample = MANY_MATCHES + 1

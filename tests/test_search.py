@@ -225,7 +225,7 @@ def test_a_word_that_begins_no_other_is_asked_for_as_itself_on_both_databases(
         async def read(reader: Any) -> list[str]:
             found = []
             for word in (alone, begins_another):
-                query = await expand(reader, SearchQuery.parse(word))
+                query, _ = await expand(reader, SearchQuery.parse(word))
                 found.append(match_expression(reader.dialect, query))
             return found
 

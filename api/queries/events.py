@@ -34,7 +34,14 @@ from api.queries.facets import (
     facet_counts,
 )
 from api.queries.filters import Bound, any_of, bind, bind_slugs, resolved_checks, single
-from api.search import SearchWay, condition, held_past_the_limit, search_plan, walk_alone
+from api.search import (
+    SearchWay,
+    condition,
+    held_past_the_limit,
+    lexicon_checks,
+    search_plan,
+    walk_alone,
+)
 
 EVENTS = table_of(Event)
 # A page reads its events' stored documents (api.stored_documents).
@@ -68,6 +75,7 @@ class EventShape:
     location: bool = False
     source: Bound = None
     search: SearchWay | None = None  # how its rows are found (api.search)
+    lexicon: bool = False  # its words spelled as the process remembers them (api.search)
 
 
 def via(dialect: str, shape: EventShape) -> Via | None:
@@ -149,6 +157,7 @@ async def bind_filters(reader: Reader, filters: EventFilters, params: dict[str, 
         alone = replace(filters, q=None) == EventFilters()
         plan = await search_plan(reader, "events", filters.q, alone)
         shape["search"] = plan.bind(params)
+        shape["lexicon"] = plan.lexicon is not None
     params.update(date_params(filters.dates))
     return EventShape(**shape)
 
@@ -214,12 +223,13 @@ def _related(dialect: str) -> list[ColumnElement[Any]]:
 
 @cache
 def _listing(dialect: str, shape: EventShape, has_from: bool, has_to: bool) -> Listing:
+    checks = [*resolved_checks(dialect, shape), *lexicon_checks(shape.lexicon)]
     searched = walk_alone("events", shape.search)
     past_limit = held_past_the_limit(dialect, "events", shape.search)
     if searched is not None:
-        return Listing([searched], STORED_ROWS, past_limit=past_limit)
+        return Listing([searched], STORED_ROWS, checks, past_limit)
     walks = fact_walks(EVENTS, conditions(dialect, shape), has_from, has_to, via(dialect, shape))
-    return Listing(walks, STORED_ROWS, resolved_checks(dialect, shape), past_limit)
+    return Listing(walks, STORED_ROWS, checks, past_limit)
 
 
 E = EVENTS

@@ -54,7 +54,14 @@ from api.queries.filters import (
     resolved_checks,
     single,
 )
-from api.search import SearchWay, condition, held_past_the_limit, search_plan, walk_alone
+from api.search import (
+    SearchWay,
+    condition,
+    held_past_the_limit,
+    lexicon_checks,
+    search_plan,
+    walk_alone,
+)
 from api.vocabulary import ActorKind, StatementMode
 
 STATEMENTS = table_of(Statement)
@@ -94,6 +101,7 @@ class StatementShape:
     anonymous: bool | None = None
     source: Bound = None
     search: SearchWay | None = None  # how its rows are found (api.search)
+    lexicon: bool = False  # its words spelled as the process remembers them (api.search)
 
 
 def via(dialect: str, shape: StatementShape) -> Via | None:
@@ -186,6 +194,7 @@ async def bind_filters(
         alone = replace(filters, q=None) == StatementFilters()
         plan = await search_plan(reader, "statements", filters.q, alone)
         shape["search"] = plan.bind(params)
+        shape["lexicon"] = plan.lexicon is not None
     params.update(date_params(filters.dates))
     return StatementShape(direct=filters.direct, anonymous=filters.anonymous, **shape)
 
@@ -282,10 +291,11 @@ def _same_words(s: FromClause) -> Any:
 
 @cache
 def statement_listing(dialect: str, shape: StatementShape, has_from: bool, has_to: bool) -> Listing:
+    checks = [*resolved_checks(dialect, shape), *lexicon_checks(shape.lexicon)]
     searched = walk_alone("statements", shape.search)
     past_limit = held_past_the_limit(dialect, "statements", shape.search)
     if searched is not None:
-        return Listing([searched], STORED_ROWS, past_limit=past_limit)
+        return Listing([searched], STORED_ROWS, checks, past_limit)
     walks = fact_walks(
         STATEMENTS,
         conditions(dialect, shape),
@@ -294,7 +304,7 @@ def statement_listing(dialect: str, shape: StatementShape, has_from: bool, has_t
         via(dialect, shape),
         each_speaker(dialect, shape),
     )
-    return Listing(walks, STORED_ROWS, resolved_checks(dialect, shape), past_limit)
+    return Listing(walks, STORED_ROWS, checks, past_limit)
 
 
 S = STATEMENTS
