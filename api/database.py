@@ -71,8 +71,9 @@ class ValueOutOfRange(Exception):
 
 
 class NamesUnresolved(Exception):
-    """A name or slug of the request, resolved in a statement, named no row or several: the
-    read is run again with each looked up first (`Reader.resolves_names`)."""
+    """A name or slug of the request, resolved in a statement, named no row or several (or a
+    search's words were not what the process remembered, api.search): the read is run again
+    with each looked up first (`Reader.resolves_names`)."""
 
 
 # Synchronous engines, for the command line ----------------------------------------------------
@@ -244,9 +245,10 @@ class Reader(Protocol):
 
     def resolves_names(self) -> bool:
         """Whether the read binds the names and slugs of its filters as they are, for its
-        statements to resolve (api.queries.filters), rather than looking each up first. A read
-        that does, and finds a mistake of the client's, is run again the other way: an unknown
-        name is then reported first, as it is on SQLite."""
+        statements to resolve (api.queries.filters), rather than looking each up first (and a
+        search's words as remembered, for its statements to check: api.search). A read that
+        does, and finds a mistake of the client's, is run again the other way: an unknown name
+        is then reported first, as it is on SQLite."""
 
     async def rows(self, statement: ClauseElement, **params: Any) -> list[Row]:
         """The statement's rows; more statements may follow, in the same snapshot."""
@@ -492,8 +494,9 @@ class Database:
 
     async def read(self, read: Read[T]) -> T:
         """`read`'s answer, read in one snapshot (see `Reader.last_rows`). On PostgreSQL, the
-        names of its filters are first resolved by the statements that use them; if one named
-        no row, or several, it is read again with each looked up first, which says why."""
+        names of its filters are first resolved by the statements that use them (and a
+        search's words checked there); if one named no row, or several (or the words changed),
+        it is read again with each looked up first, which says why."""
         await self.pool.acquire()
         if self.dialect == "sqlite":
             return await self._read_sqlite(read)

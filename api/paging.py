@@ -51,7 +51,8 @@ COUNT_LIMIT = 1_000
 # The LIMIT of a count, written in the SQL rather than bound: PostgreSQL plans a statement once
 # per connection (api.database), and a plan made without the number would count every row.
 COUNT_CUTOFF: ColumnElement[int] = literal_column(str(COUNT_LIMIT + 1))
-# The total of a page whose filters name no row, or several (Listing's `resolved`).
+# The total of a page whose filters name no row, or several, or whose search's words are not
+# what was remembered (Listing's `resolved`).
 UNRESOLVED = -1
 # Query parameters that choose a page or a format, not the items: a cursor survives them.
 PAGING_PARAMETERS = frozenset({"cursor", "limit", "format", "facets"})
@@ -202,7 +203,8 @@ class Listing:
         """`rows(page)`: the columns of each item of a page, from the page's ids (`page.c.id`);
         computed for the page's rows only, after the walks found them. Without it, a row is the
         id (and the key). `resolved`: whether the names the walks resolve named one row each
-        (api.queries.filters.resolved_checks), on PostgreSQL only. `past_limit`: whether the list
+        (api.queries.filters.resolved_checks), and a search's words are as remembered
+        (api.search.lexicon_check), on PostgreSQL only. `past_limit`: whether the list
         is known, without reading it, to hold more than COUNT_LIMIT rows (PostgreSQL only): then
         they are not counted."""
         self.walks = tuple(walks)
@@ -317,9 +319,10 @@ def _counted(walk: Walk) -> Select[Any]:
     """The rows of a walk to count (see `Listing.count_statement`)."""
     if not walk.distinct:
         return walk.rows
-    # DISTINCT orders by what it selects: the id and the rest of its key (the last part), in key
-    # order, as the index holds them. Nothing more: with the key's constants, or the id twice,
-    # SQLite sorted them in a temporary B-tree (a count of 1,001 took twice as long).
+    # DISTINCT orders by what it selects: the id (the key's last part) and the key's columns
+    # before it, in key order, as the index holds them. Nothing more: with the key's constants,
+    # or the id twice, SQLite sorted them in a temporary B-tree (a count of 1,001 took twice as
+    # long).
     *before_id, last = [part for part in walk.key if not isinstance(part, int)]
     assert walk.rows.selected_columns[0].element is last, "a key ends with its walk's id"
     return select(walk.rows.add_columns(*before_id).order_by(*before_id, last).subquery().c.id)

@@ -110,7 +110,7 @@ HELD_PREFIXES_PARAMETER = "q_prefixes"
 # remembers the data said of them, which the page's statement checks (`lexicon_check`).
 LEXICON_WORDS_PARAMETER = "lexicon_words"
 LEXICON_PREFIXES_PARAMETER = "lexicon_prefixes"
-LEXICON_PARAMETER = "lexicon"
+LEXICON_SUMMARY_PARAMETER = "lexicon_summary"
 # PostgreSQL's parser reads digits, `e` and a digit as a number and splits a token that goes on
 # after it ("1e5abc": 1e5, abc), so such a word of search_words is none of its index's.
 _SPLIT = re.compile(r"[0-9]+e[0-9]")
@@ -278,6 +278,9 @@ def _compounds_statement(dialect: str) -> Select[Any]:
             compound,
             (compound.c.joined >= word.c.value) & (compound.c.joined < word.c.value + "{"),
         )
+        # The same 64 however the statement is planned: alone, or checked in a page's statement
+        # (`lexicon_check`), whose summary of them must be the one remembered.
+        .order_by(word.c.value, compound.c.joined)
         .limit(64)
     )
 
@@ -329,7 +332,7 @@ class LexiconCheck:
     def bind(self, params: dict[str, Any]) -> None:
         params[LEXICON_WORDS_PARAMETER] = self.words
         params[LEXICON_PREFIXES_PARAMETER] = self.prefixes
-        params[LEXICON_PARAMETER] = self.summary
+        params[LEXICON_SUMMARY_PARAMETER] = self.summary
 
 
 def lexicon_summary(rows: Iterable[Iterable[Any]]) -> str:
@@ -342,18 +345,18 @@ def lexicon_summary(rows: Iterable[Iterable[Any]]) -> str:
 @cache
 def lexicon_check() -> ColumnElement[bool]:
     """PostgreSQL: do the data's words still say of :lexicon_words and :lexicon_prefixes what
-    the process remembers (:lexicon)? A page's statement checks it, as it checks the names of
-    its filters (api.queries.filters): when they do not, the read is run again, with the
-    words asked first."""
+    the process remembers (:lexicon_summary)? A page's statement checks it, as it checks the
+    names of its filters (api.queries.filters): when they do not, the read is run again, with
+    the words asked first."""
     rows = _lexicon_statement("postgresql").subquery("lexicon_rows")
     entry = func.concat_ws("|", rows.c.value, rows.c.joined, rows.c.parts)
     ordered = aggregate_order_by(literal(","), entry.collate("C"))
     summary = select(func.coalesce(func.string_agg(entry, ordered), "")).scalar_subquery()
-    return summary == bindparam(LEXICON_PARAMETER)
+    return summary == bindparam(LEXICON_SUMMARY_PARAMETER)
 
 
 def lexicon_checks(checked: bool) -> list[ColumnElement[bool]]:
-    """The checks of a list's statement whose search was spelled as remembered (`checked`)."""
+    """The check of a list's statement whose search was spelled as remembered (`checked`)."""
     return [lexicon_check()] if checked else []
 
 
@@ -366,10 +369,11 @@ async def _lexicon(
     page's statement makes."""
     postgresql = reader.dialect == "postgresql"
     key = (_lexicon_statement, tuple(plain), tuple(prefixes))
-    if postgresql and reader.resolves_names():
-        remembered = reader.memo.get(key)
-        if remembered is not None:
-            return remembered, LexiconCheck(plain, prefixes, lexicon_summary(remembered))
+    remembered = reader.memo.get(key) if postgresql else None
+    # Asked only when there is something to check: a read that leaves a check to its statements
+    # is run again when the client made a mistake (`Reader.resolves_names`).
+    if remembered is not None and reader.resolves_names():
+        return remembered, LexiconCheck(plain, prefixes, lexicon_summary(remembered))
     rows = await reader.rows(
         _lexicon_statement(reader.dialect),
         **{LEXICON_WORDS_PARAMETER: plain, LEXICON_PREFIXES_PARAMETER: prefixes},

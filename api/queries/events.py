@@ -75,7 +75,7 @@ class EventShape:
     location: bool = False
     source: Bound = None
     search: SearchWay | None = None  # how its rows are found (api.search)
-    lexicon: bool = False  # its words spelled as the process remembers them (api.search)
+    lexicon_checked: bool = False  # its words spelled as remembered, and checked (api.search)
 
 
 def via(dialect: str, shape: EventShape) -> Via | None:
@@ -157,7 +157,7 @@ async def bind_filters(reader: Reader, filters: EventFilters, params: dict[str, 
         alone = replace(filters, q=None) == EventFilters()
         plan = await search_plan(reader, "events", filters.q, alone)
         shape["search"] = plan.bind(params)
-        shape["lexicon"] = plan.lexicon is not None
+        shape["lexicon_checked"] = plan.lexicon is not None
     params.update(date_params(filters.dates))
     return EventShape(**shape)
 
@@ -223,7 +223,7 @@ def _related(dialect: str) -> list[ColumnElement[Any]]:
 
 @cache
 def _listing(dialect: str, shape: EventShape, has_from: bool, has_to: bool) -> Listing:
-    checks = [*resolved_checks(dialect, shape), *lexicon_checks(shape.lexicon)]
+    checks = [*resolved_checks(dialect, shape), *lexicon_checks(shape.lexicon_checked)]
     searched = walk_alone("events", shape.search)
     past_limit = held_past_the_limit(dialect, "events", shape.search)
     if searched is not None:

@@ -101,7 +101,7 @@ class StatementShape:
     anonymous: bool | None = None
     source: Bound = None
     search: SearchWay | None = None  # how its rows are found (api.search)
-    lexicon: bool = False  # its words spelled as the process remembers them (api.search)
+    lexicon_checked: bool = False  # its words spelled as remembered, and checked (api.search)
 
 
 def via(dialect: str, shape: StatementShape) -> Via | None:
@@ -194,7 +194,7 @@ async def bind_filters(
         alone = replace(filters, q=None) == StatementFilters()
         plan = await search_plan(reader, "statements", filters.q, alone)
         shape["search"] = plan.bind(params)
-        shape["lexicon"] = plan.lexicon is not None
+        shape["lexicon_checked"] = plan.lexicon is not None
     params.update(date_params(filters.dates))
     return StatementShape(direct=filters.direct, anonymous=filters.anonymous, **shape)
 
@@ -291,7 +291,7 @@ def _same_words(s: FromClause) -> Any:
 
 @cache
 def statement_listing(dialect: str, shape: StatementShape, has_from: bool, has_to: bool) -> Listing:
-    checks = [*resolved_checks(dialect, shape), *lexicon_checks(shape.lexicon)]
+    checks = [*resolved_checks(dialect, shape), *lexicon_checks(shape.lexicon_checked)]
     searched = walk_alone("statements", shape.search)
     past_limit = held_past_the_limit(dialect, "statements", shape.search)
     if searched is not None:
