@@ -232,17 +232,15 @@ def serve(
     """Serve the API with uvicorn; on SQLite, the database is migrated and seeded first."""
     import os
 
-    import uvicorn
-
     from api.main import prepare_database
-    from api.serving import UVICORN_PROTOCOLS
+    from api.serving import UVICORN_PROTOCOLS, run
 
     settings = _settings(database_url)
     if seed:
         prepare_database(settings)
     # Each worker process builds the app from the environment (api.main:create_app).
     os.environ["EVENTDB_DATABASE_URL"] = settings.database_url
-    uvicorn.run(
+    run(
         "api.main:create_app",
         factory=True,
         host=host,

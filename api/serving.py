@@ -1,4 +1,5 @@
-"""How uvicorn serves the app: uvloop, and httptools' protocol writing each answer once.
+"""How uvicorn serves the app: uvloop, httptools' protocol writing each answer once, and a
+listening socket of its own for each worker process.
 
 uvicorn writes an answer's status line and headers, then its body, as two writes: two `send`
 system calls, two TCP segments for the client to read. Under load on loopback the headers'
@@ -8,12 +9,25 @@ until the event loop's current step ends, then writes it all at once: an ASGI ap
 start and the body of an answer in one step, so they leave as one write, and nothing waits
 longer than that step (or past HELD_BYTES, so a long stream still meets the socket's back
 pressure).
+
+uvicorn's workers share the one socket its parent process listens on. A new connection wakes
+every worker, and the first awake accepts every connection waiting: 16 keep-alive connections
+opened at once went all to one worker, which answered them alone while the other stayed idle
+(`--workers 2`, wrk's 16 connections, each worker's CPU time from /proc). On Linux each worker
+here listens on a socket of its own, bound to the same address with SO_REUSEPORT, and the
+kernel spreads new connections over them (by a hash of the client's address and port).
 """
 
 import asyncio
+import logging
+import socket
+import sys
 from typing import Any
 
+import uvicorn
+from uvicorn.config import STARTUP_FAILURE
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.supervisors import Multiprocess
 
 HELD_BYTES = 64 * 1024
 
@@ -64,3 +78,53 @@ UVICORN_PROTOCOLS: dict[str, Any] = {
     "loop": "uvloop",
     "http": f"{__name__}:{HttpToolsWritingOnce.__name__}",
 }
+
+
+def run(app: str, *, host: str, port: int, workers: int, **options: Any) -> None:
+    """uvicorn.run, with a listening socket per worker (on Linux, when there are several)."""
+    if workers == 1 or sys.platform != "linux":
+        uvicorn.run(app, host=host, port=port, workers=workers, **options)
+        return
+    config = uvicorn.Config(app, host=host, port=port, workers=workers, **options)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        address = _unused(family, (host, port))
+        # Bound but not listening: it takes no connection, it holds the address while workers
+        # come and go.
+        holder = reuse_port_socket(family, address)
+    except OSError as error:  # said here once, not by every worker
+        logging.getLogger("uvicorn.error").error(error)
+        sys.exit(STARTUP_FAILURE)
+    listener: Any = WorkerListener(family, holder.getsockname())
+    Multiprocess(config, sockets=[listener]).run()
+
+
+def _unused(family: int, address: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The address (its port, when it was 0), if no server listens there. Sockets of
+    SO_REUSEPORT would share it with another eventdb's silently, perhaps of another database."""
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind(address)
+        return tuple(probe.getsockname())
+
+
+class WorkerListener:
+    """Stands in the list of sockets uvicorn gives each worker: uvicorn pickles the list into
+    the worker's process (it spawns them, and each one it restarts), where this arrives as a
+    socket of the worker's own, bound to `address` (uvicorn's worker listens on it)."""
+
+    def __init__(self, family: int, address: tuple[Any, ...]) -> None:
+        self.family = family
+        self.address = address
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return reuse_port_socket, (self.family, self.address)
+
+
+def reuse_port_socket(family: int, address: tuple[Any, ...]) -> socket.socket:
+    # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on connections of a socket that says so.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind(address)
+    return sock

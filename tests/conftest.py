@@ -8,10 +8,13 @@ green CI run always means both databases were tested.
 
 import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -109,9 +112,7 @@ class LiveServer:
 
     def __init__(self, settings: Settings) -> None:
         self.app = create_app(settings)
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
+        port = free_port()
         config = uvicorn.Config(
             self.app, host="127.0.0.1", port=port, log_level="warning", **UVICORN_PROTOCOLS
         )
@@ -141,3 +142,61 @@ def client(seeded_database_url: str) -> Iterator[httpx.Client]:
         httpx.Client(base_url=server.url, timeout=10) as http,
     ):
         yield http
+
+
+EVENTDB = str(Path(sys.executable).parent / "eventdb")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class DeployedServer:
+    process: subprocess.Popen[bytes]
+    url: str
+    port: int
+    log: Path
+    workers: int
+
+
+@pytest.fixture(scope="session")
+def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DeployedServer]:
+    """`eventdb serve` as deployed on a 2-core machine (two worker processes), on a new SQLite
+    database (which it migrates and seeds itself), its response cache off."""
+    if not Path("/proc/self/status").exists():
+        pytest.skip("reading a server's processes and sockets needs /proc (Linux)")
+    folder = tmp_path_factory.mktemp("deployed")
+    port, workers = free_port(), 2
+    log = folder / "server.log"
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("EVENTDB_")}
+    environment["EVENTDB_CACHE_SECONDS"] = "0"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [EVENTDB, "serve", "--port", str(port), "--workers", str(workers), "--database-url",
+             f"sqlite:///{folder / 'deployed.sqlite3'}"],
+            cwd=folder, env=environment, stdout=output, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, "the server did not start"
+            started = log.read_text().count("Application startup complete") == workers
+            try:
+                if started and httpx.get(f"{url}/readyz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        yield DeployedServer(process, url, port, log, workers)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

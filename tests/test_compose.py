@@ -3,7 +3,6 @@ the API service's own command and healthcheck, run against the local PostgreSQL.
 
 import os
 import shlex
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ import pytest
 import yaml
 
 from api.settings import PROJECT_ROOT, Settings
+from tests.conftest import free_port
 
 COMPOSE: dict[str, Any] = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
 API = COMPOSE["services"]["api"]
@@ -37,12 +37,6 @@ def test_every_environment_variable_of_the_api_is_a_setting() -> None:
     assert set(API["environment"]) <= settings
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.mark.parametrize("backend", ["postgresql"])
 def test_the_api_command_seeds_serves_and_passes_its_healthcheck(
     database_url: str, backend: str
@@ -53,7 +47,7 @@ def test_the_api_command_seeds_serves_and_passes_its_healthcheck(
     assert steps[0][:2] == ["pip", "install"]
     seed, serve = steps[1], steps[2]
     assert seed == ["eventdb", "seed"] and serve[:2] == ["eventdb", "serve"]
-    port = _free_port()
+    port = free_port()
     serve = [arg if arg != "8000" else str(port) for arg in serve]
     serve = [arg if arg != "0.0.0.0" else "127.0.0.1" for arg in serve]
     env = {**os.environ, "EVENTDB_DATABASE_URL": database_url}

@@ -33,7 +33,7 @@ from api.database import WRITER_LOCK_KEY, create_db_engine
 from api.loader import load, seed_files
 from api.schema_version import upgrade
 from api.settings import PROJECT_ROOT, Settings
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, free_port
 from tests.database_state import snapshot
 
 PROBLEM = "application/problem+json"
@@ -79,12 +79,6 @@ def _user_exists(name: str) -> bool:
     return True
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 class ClusterCommandFailed(subprocess.CalledProcessError):
     def __str__(self) -> str:
         output = (self.stdout or b"") + (self.stderr or b"")
@@ -98,7 +92,7 @@ class Cluster:
         self.bin_dir = bin_dir
         self.directory = directory
         self.data = directory / "data"
-        self.port = _free_port()
+        self.port = free_port()
         # PostgreSQL will not run as root: run its commands as the `postgres` user then.
         self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
 

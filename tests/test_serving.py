@@ -1,14 +1,20 @@
-"""How the server writes answers to its sockets (api.serving): what one step of the event loop
-writes leaves as one write. Every HTTP test of the suite runs through this protocol too (the
-live server of tests/conftest.py serves with the same options as `eventdb serve`)."""
+"""How the server uses its sockets (api.serving): what one step of the event loop writes leaves
+as one write (every HTTP test of the suite runs through this protocol too: the live server of
+tests/conftest.py serves with the same options as `eventdb serve`), and each worker process of
+`eventdb serve` listens on a socket of its own."""
 
 import asyncio
+import os
+import socket
+import subprocess
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Any
 
 import httpx
 
 from api.serving import HELD_BYTES, CoalescingTransport
+from tests.conftest import EVENTDB, DeployedServer
 
 
 class RecordingTransport:
@@ -110,3 +116,76 @@ def test_a_served_answer_arrives_whole_with_its_length(client: httpx.Client) -> 
     assert answer.status_code == 200
     assert int(answer.headers["content-length"]) == len(answer.content)
     assert len(answer.json()["items"]) == 3
+
+
+# States of a TCP socket in /proc/net/tcp.
+LISTENING, CONNECTED = "0A", "01"
+
+
+def tcp_sockets(port: int, state: str) -> set[str]:
+    """The inodes of this machine's TCP sockets of local port `port` in `state`."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == state:
+                inodes.add(fields[9])
+    return inodes
+
+
+def sockets_held(pid: int) -> set[str]:
+    """The inodes of the sockets a process holds open."""
+    targets = (os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir())
+    return {target[len("socket:[") : -1] for target in targets if target.startswith("socket:[")}
+
+
+def workers_holding(server: DeployedServer, inodes: set[str]) -> dict[int, set[str]]:
+    """For each worker process of the server that holds some of `inodes`: which."""
+    children = [
+        int(entry.name)
+        for entry in Path("/proc").iterdir()
+        if entry.name.isdigit()
+        and f"PPid:\t{server.process.pid}\n" in (entry / "status").read_text()
+    ]
+    held = {pid: sockets_held(pid) & inodes for pid in children}
+    return {pid: found for pid, found in held.items() if found}
+
+
+def test_each_worker_listens_on_a_socket_of_its_own(deployed: DeployedServer) -> None:
+    listening = tcp_sockets(deployed.port, LISTENING)
+    assert len(listening) == deployed.workers
+    holders = workers_holding(deployed, listening)
+    assert sorted(len(found) for found in holders.values()) == [1] * deployed.workers
+
+
+def test_connections_opened_at_once_are_spread_over_the_workers(
+    deployed: DeployedServer,
+) -> None:
+    """16 keep-alive connections, as wrk or a proxy opens them: each worker answers some (with
+    one socket shared, the first worker awake could take them all)."""
+    connections = [socket.create_connection(("127.0.0.1", deployed.port)) for _ in range(16)]
+    try:
+        for connection in connections:
+            connection.sendall(b"GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        for connection in connections:
+            assert connection.recv(4096).startswith(b"HTTP/1.1 200")
+        served = workers_holding(deployed, tcp_sockets(deployed.port, CONNECTED))
+        assert len(served) == deployed.workers
+        assert sum(len(found) for found in served.values()) == len(connections)
+    finally:
+        for connection in connections:
+            connection.close()
+
+
+def test_a_second_server_on_the_same_port_is_refused(
+    deployed: DeployedServer, tmp_path: Path
+) -> None:
+    """Sockets that share a port would share it with any eventdb started on it, perhaps on
+    another database: the second one says the port is taken, and stops."""
+    second = subprocess.run(
+        [EVENTDB, "serve", "--port", str(deployed.port), "--workers", "2", "--no-seed",
+         "--database-url", f"sqlite:///{tmp_path / 'other.sqlite3'}"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert second.returncode != 0
+    assert "address already in use" in second.stderr.lower()

@@ -20,23 +20,19 @@ database: the soak is about the query path, not about answering from memory.
 import asyncio
 import os
 import random
-import socket
 import statistics
-import subprocess
-import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.conftest import DeployedServer
+
 SECONDS = float(os.environ.get("EVENTDB_SOAK_SECONDS", "20"))
 CONNECTIONS = int(os.environ.get("EVENTDB_SOAK_CONNECTIONS", "64"))
-WORKERS = 2  # uvicorn worker processes, as `eventdb serve` starts on a 2-core machine
-EVENTDB = str(Path(sys.executable).parent / "eventdb")
 # Growth allowed from the middle third of the run to the last one.
 RSS_TOLERANCE = 0.10
 RSS_TOLERANCE_KB = 6 * 1024
@@ -70,12 +66,6 @@ REQUESTS: list[tuple[str, dict[str, str], int]] = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def status_field(pid: int, name: str) -> str | None:
     try:
         lines = Path(f"/proc/{pid}/status").read_text().splitlines()
@@ -92,51 +82,6 @@ def rss_kb(pid: int) -> int:
         if entry.name.isdigit() and status_field(int(entry.name), "PPid") == str(pid)
     ]
     return sum(int(status_field(one, "VmRSS") or 0) for one in pids)
-
-
-@dataclass
-class Server:
-    process: subprocess.Popen[bytes]
-    url: str
-    log: Path
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """`eventdb serve` on a new SQLite database (which it migrates and seeds itself)."""
-    if not Path("/proc/self/status").exists():
-        pytest.skip("reading a process's memory needs /proc (Linux)")
-    folder = tmp_path_factory.mktemp("soak")
-    port = _free_port()
-    log = folder / "server.log"
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("EVENTDB_")}
-    environment["EVENTDB_CACHE_SECONDS"] = "0"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [EVENTDB, "serve", "--port", str(port), "--workers", str(WORKERS), "--database-url",
-             f"sqlite:///{folder / 'soak.sqlite3'}"],
-            cwd=folder, env=environment, stdout=output, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, "the server did not start"
-            try:
-                if httpx.get(f"{url}/readyz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        yield Server(process, url, log)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @dataclass
@@ -187,7 +132,7 @@ async def _sample_rss(pid: int, run: Run, stop: float) -> None:
         await asyncio.sleep(0.25)
 
 
-async def _soak(server: Server) -> Run:
+async def _soak(server: DeployedServer) -> Run:
     run = Run()
     stop = time.monotonic() + SECONDS
     # Idle connections are dropped after 2 s, before uvicorn's keep-alive timeout (5 s) closes
@@ -205,8 +150,8 @@ async def _soak(server: Server) -> Run:
 
 
 @pytest.fixture(scope="module")
-def soak(server: Server) -> Run:
-    run = asyncio.run(_soak(server))
+def soak(deployed: DeployedServer) -> Run:
+    run = asyncio.run(_soak(deployed))
     requests = sum(run.statuses.values())
     middle, last = thirds(run)
     print(
@@ -240,12 +185,12 @@ def test_under_load_every_request_gets_the_answer_it_calls_for(soak: Run) -> Non
 
 
 def test_under_load_a_dropped_connection_is_rare_and_no_worker_restarts(
-    soak: Run, server: Server
+    soak: Run, deployed: DeployedServer
 ) -> None:
     assert soak.retried <= sum(soak.statuses.values()) / 1000
     # A worker that stops answering uvicorn's health check is killed and started again.
-    started = server.log.read_text().count("Started server process")
-    assert started == WORKERS, server.log.read_text()[-2000:]
+    started = deployed.log.read_text().count("Started server process")
+    assert started == deployed.workers, deployed.log.read_text()[-2000:]
 
 
 def test_under_load_the_server_memory_does_not_keep_growing(soak: Run) -> None:
@@ -256,7 +201,9 @@ def test_under_load_the_server_memory_does_not_keep_growing(soak: Run) -> None:
     )
 
 
-def test_after_the_load_the_server_answers_and_logged_no_error(soak: Run, server: Server) -> None:
-    assert httpx.get(f"{server.url}/readyz").status_code == 200
-    log = server.log.read_text()
+def test_after_the_load_the_server_answers_and_logged_no_error(
+    soak: Run, deployed: DeployedServer
+) -> None:
+    assert httpx.get(f"{deployed.url}/readyz").status_code == 200
+    log = deployed.log.read_text()
     assert "Traceback" not in log and "ERROR" not in log
