@@ -87,21 +87,25 @@ def run(app: str, *, host: str, port: int, workers: int, **options: Any) -> None
         return
     config = uvicorn.Config(app, host=host, port=port, workers=workers, **options)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    logger = logging.getLogger("uvicorn.error")
     try:
-        address = _unused(family, (host, port))
         # Bound but not listening: it takes no connection, it holds the address while workers
         # come and go.
-        holder = reuse_port_socket(family, address)
+        holder = reuse_port_socket(family, _unused(family, (host, port)))
     except OSError as error:  # said here once, not by every worker
-        logging.getLogger("uvicorn.error").error(error)
+        logger.error(error)
         sys.exit(STARTUP_FAILURE)
-    listener: Any = WorkerListener(family, holder.getsockname())
+    address = holder.getsockname()
+    shown = f"[{address[0]}]" if family == socket.AF_INET6 else address[0]
+    logger.info("Uvicorn running on http://%s:%d (Press CTRL+C to quit)", shown, address[1])
+    listener: Any = WorkerListener(family, address)
     Multiprocess(config, sockets=[listener]).run()
 
 
 def _unused(family: int, address: tuple[Any, ...]) -> tuple[Any, ...]:
     """The address (its port, when it was 0), if no server listens there. Sockets of
-    SO_REUSEPORT would share it with another eventdb's silently, perhaps of another database."""
+    SO_REUSEPORT would share it with another eventdb's silently, perhaps of another database.
+    (One still starting, whose workers do not listen yet, is not seen: a window of seconds.)"""
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         probe.bind(address)
@@ -118,10 +122,22 @@ class WorkerListener:
         self.address = address
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return reuse_port_socket, (self.family, self.address)
+        return _worker_socket, (self.family, self.address)
+
+
+def _worker_socket(family: int, address: tuple[Any, ...]) -> socket.socket:
+    """The worker's socket, made as its process starts (before uvicorn's logging is set up). A
+    worker that cannot bind exits as uvicorn's do when they cannot start, and uvicorn stops
+    instead of starting it again and again."""
+    try:
+        return reuse_port_socket(family, address)
+    except OSError as error:
+        print(f"eventdb: a worker cannot listen on {address}: {error}", file=sys.stderr)
+        sys.exit(STARTUP_FAILURE)
 
 
 def reuse_port_socket(family: int, address: tuple[Any, ...]) -> socket.socket:
+    """A TCP socket bound to `address`, one of those that share it (SO_REUSEPORT)."""
     # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on connections of a socket that says so.
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

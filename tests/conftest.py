@@ -153,6 +153,24 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def status_field(pid: int, name: str) -> str | None:
+    """A field of a process's /proc status (None once the process has ended)."""
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return None
+    return next((line.split()[1] for line in lines if line.startswith(f"{name}:")), None)
+
+
+def children(pid: int) -> list[int]:
+    """The processes that `pid` started: a server's workers."""
+    return [
+        int(entry.name)
+        for entry in Path("/proc").iterdir()
+        if entry.name.isdigit() and status_field(int(entry.name), "PPid") == str(pid)
+    ]
+
+
 @dataclass
 class DeployedServer:
     process: subprocess.Popen[bytes]

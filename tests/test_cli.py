@@ -9,7 +9,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,9 +22,9 @@ from api.models import Actor, Base
 from api.schema_version import current_revision, head_revision
 from api.seedfile import SCHEMA_FILES, json_schema
 from api.settings import PROJECT_ROOT, Settings
+from tests.conftest import EVENTDB
 from tests.database_state import snapshot, table_counts
 
-EVENTDB = str(Path(sys.executable).parent / "eventdb")
 DATA = Path(__file__).parent / "data"
 FIXTURE = DATA / "portville-harbor.yaml"
 TABLES = [table.name for table in Base.metadata.sorted_tables]

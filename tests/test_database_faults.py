@@ -17,7 +17,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -33,11 +32,10 @@ from api.database import WRITER_LOCK_KEY, create_db_engine
 from api.loader import load, seed_files
 from api.schema_version import upgrade
 from api.settings import PROJECT_ROOT, Settings
-from tests.conftest import LiveServer, free_port
+from tests.conftest import EVENTDB, LiveServer, free_port
 from tests.database_state import snapshot
 
 PROBLEM = "application/problem+json"
-EVENTDB = str(Path(sys.executable).parent / "eventdb")
 SECOND_SEED = PROJECT_ROOT / "tests" / "data" / "portville-harbor.yaml"
 DATA_ENDPOINTS = [
     "/actors",

@@ -8,7 +8,6 @@ problem+json); CORS only for the origins the settings name.
 import base64
 import hashlib
 import re
-import socket
 from collections.abc import Iterator
 
 import httpx
@@ -18,7 +17,7 @@ from starlette.routing import Mount
 
 from api.main import create_app
 from api.settings import Settings
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, free_port
 
 PROBLEM = "application/problem+json"
 SECURITY_HEADERS = {
@@ -53,16 +52,10 @@ def assert_security_headers(response: httpx.Response) -> None:
         assert len(response.headers.get_list(name)) == 1, name
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def database_down() -> Iterator[httpx.Client]:
     """The API on a PostgreSQL address where nothing listens: every query fails at once."""
-    url = f"postgresql://postgres@127.0.0.1:{_closed_port()}/eventdb"
+    url = f"postgresql://postgres@127.0.0.1:{free_port()}/eventdb"
     with (
         LiveServer(Settings(database_url=url)) as server,
         httpx.Client(base_url=server.url, timeout=30) as http,

@@ -5,16 +5,19 @@ tests/conftest.py serves with the same options as `eventdb serve`), and each wor
 
 import asyncio
 import os
+import pickle
 import socket
 import subprocess
+import time
 from collections.abc import Callable, Coroutine
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from api.serving import HELD_BYTES, CoalescingTransport
-from tests.conftest import EVENTDB, DeployedServer
+from api.serving import HELD_BYTES, CoalescingTransport, WorkerListener
+from tests.conftest import EVENTDB, DeployedServer, children
 
 
 class RecordingTransport:
@@ -134,35 +137,57 @@ def tcp_sockets(port: int, state: str) -> set[str]:
 
 
 def sockets_held(pid: int) -> set[str]:
-    """The inodes of the sockets a process holds open."""
-    targets = (os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir())
-    return {target[len("socket:[") : -1] for target in targets if target.startswith("socket:[")}
+    """The inodes of the sockets a process holds open (none, once it has ended)."""
+    held = set()
+    for fd in Path(f"/proc/{pid}/fd").glob("*"):
+        with suppress(OSError):  # closed meanwhile
+            target = os.readlink(fd)
+            if target.startswith("socket:["):
+                held.add(target[len("socket:[") : -1])
+    return held
 
 
 def workers_holding(server: DeployedServer, inodes: set[str]) -> dict[int, set[str]]:
     """For each worker process of the server that holds some of `inodes`: which."""
-    children = [
-        int(entry.name)
-        for entry in Path("/proc").iterdir()
-        if entry.name.isdigit()
-        and f"PPid:\t{server.process.pid}\n" in (entry / "status").read_text()
-    ]
-    held = {pid: sockets_held(pid) & inodes for pid in children}
+    held = {pid: sockets_held(pid) & inodes for pid in children(server.process.pid)}
     return {pid: found for pid, found in held.items() if found}
 
 
 def test_each_worker_listens_on_a_socket_of_its_own(deployed: DeployedServer) -> None:
-    listening = tcp_sockets(deployed.port, LISTENING)
+    # A worker says its startup is complete just before it listens.
+    deadline = time.monotonic() + 10
+    while len(listening := tcp_sockets(deployed.port, LISTENING)) < deployed.workers:
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
     assert len(listening) == deployed.workers
     holders = workers_holding(deployed, listening)
     assert sorted(len(found) for found in holders.values()) == [1] * deployed.workers
 
 
+def test_a_worker_s_socket_is_made_in_its_own_process() -> None:
+    """What uvicorn sends each worker in place of its socket: the worker unpickles a new
+    socket, bound to the address and sharing it."""
+    with socket.socket() as holder:
+        holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        holder.bind(("127.0.0.1", 0))
+        address = holder.getsockname()
+        with pickle.loads(pickle.dumps(WorkerListener(socket.AF_INET, address))) as made:
+            assert isinstance(made, socket.socket) and made.getsockname() == address
+            assert made.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT) == 1
+
+
+def test_the_server_says_once_where_it_listens(deployed: DeployedServer) -> None:
+    said = f"Uvicorn running on http://127.0.0.1:{deployed.port} (Press CTRL+C to quit)"
+    assert deployed.log.read_text().count(said) == 1
+
+
 def test_connections_opened_at_once_are_spread_over_the_workers(
     deployed: DeployedServer,
 ) -> None:
-    """16 keep-alive connections, as wrk or a proxy opens them: each worker answers some (with
-    one socket shared, the first worker awake could take them all)."""
+    """16 keep-alive connections, as wrk or a proxy opens them: each worker answers some. (With
+    one socket shared, the first worker awake could take them all, but most often did not: the
+    test above is the one that fails without a socket per worker.)"""
     connections = [socket.create_connection(("127.0.0.1", deployed.port)) for _ in range(16)]
     try:
         for connection in connections:
