@@ -14,6 +14,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -180,13 +181,10 @@ class DeployedServer:
     workers: int
 
 
-@pytest.fixture(scope="session")
-def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DeployedServer]:
+@contextmanager
+def deploying(folder: Path) -> Iterator[DeployedServer]:
     """`eventdb serve` as deployed on a 2-core machine (two worker processes), on a new SQLite
-    database (which it migrates and seeds itself), its response cache off."""
-    if not Path("/proc/self/status").exists():
-        pytest.skip("reading a server's processes and sockets needs /proc (Linux)")
-    folder = tmp_path_factory.mktemp("deployed")
+    database in `folder` (which it migrates and seeds itself), its response cache off."""
     port, workers = free_port(), 2
     log = folder / "server.log"
     environment = {k: v for k, v in os.environ.items() if not k.startswith("EVENTDB_")}
@@ -218,3 +216,12 @@ def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DeployedServe
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DeployedServer]:
+    """A deployed server shared by the tests that only ask it questions (`deploying`)."""
+    if not Path("/proc/self/status").exists():
+        pytest.skip("reading a server's processes and sockets needs /proc (Linux)")
+    with deploying(tmp_path_factory.mktemp("deployed")) as server:
+        yield server

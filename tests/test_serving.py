@@ -6,6 +6,7 @@ tests/conftest.py serves with the same options as `eventdb serve`), and each wor
 import asyncio
 import os
 import pickle
+import signal
 import socket
 import subprocess
 import time
@@ -15,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from api.serving import HELD_BYTES, CoalescingTransport, WorkerListener
-from tests.conftest import EVENTDB, DeployedServer, children
+from tests.conftest import EVENTDB, DeployedServer, children, deploying
 
 
 class RecordingTransport:
@@ -153,16 +155,39 @@ def workers_holding(server: DeployedServer, inodes: set[str]) -> dict[int, set[s
     return {pid: found for pid, found in held.items() if found}
 
 
-def test_each_worker_listens_on_a_socket_of_its_own(deployed: DeployedServer) -> None:
-    # A worker says its startup is complete just before it listens.
+def listening_workers(server: DeployedServer) -> dict[int, set[str]]:
+    """Each worker's listening sockets, once there are as many as workers (or 10 s have
+    passed): a worker says its startup is complete just before it listens."""
     deadline = time.monotonic() + 10
-    while len(listening := tcp_sockets(deployed.port, LISTENING)) < deployed.workers:
+    while len(listening := tcp_sockets(server.port, LISTENING)) < server.workers:
         if time.monotonic() > deadline:
             break
         time.sleep(0.05)
-    assert len(listening) == deployed.workers
-    holders = workers_holding(deployed, listening)
+    return workers_holding(server, listening)
+
+
+def test_each_worker_listens_on_a_socket_of_its_own(deployed: DeployedServer) -> None:
+    holders = listening_workers(deployed)
+    assert len(set().union(*holders.values())) == deployed.workers
     assert sorted(len(found) for found in holders.values()) == [1] * deployed.workers
+
+
+def test_a_worker_started_again_listens_on_a_socket_of_its_own(tmp_path: Path) -> None:
+    """uvicorn starts a worker again when one dies: the new one makes its own socket too."""
+    if not Path("/proc/self/status").exists():
+        pytest.skip("reading a server's processes and sockets needs /proc (Linux)")
+    with deploying(tmp_path) as server:
+        killed = next(iter(listening_workers(server)))
+        os.kill(killed, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while "Application startup complete" not in server.log.read_text().partition("died")[2]:
+            assert time.monotonic() < deadline, server.log.read_text()[-2000:]
+            time.sleep(0.1)
+        holders = listening_workers(server)
+        assert killed not in holders
+        assert len(set().union(*holders.values())) == server.workers
+        assert sorted(len(found) for found in holders.values()) == [1] * server.workers
+        assert httpx.get(f"{server.url}/readyz").status_code == 200
 
 
 def test_a_worker_s_socket_is_made_in_its_own_process() -> None:
