@@ -11,9 +11,9 @@ longer than that step (or past HELD_BYTES, so a long stream still meets the sock
 pressure).
 
 uvicorn's workers share the one socket its parent process listens on. A new connection wakes
-every worker, and the first awake accepts every connection waiting: 16 keep-alive connections
-opened at once went all to one worker, which answered them alone while the other stayed idle
-(`--workers 2`, wrk's 16 connections, each worker's CPU time from /proc). On Linux each worker
+every worker, and the first awake accepts every connection waiting: in 1 of 12 runs of wrk
+(`--workers 2`, 16 keep-alive connections opened at once, each worker's CPU time from /proc)
+one worker took all 16 and answered them alone while the other stayed idle. On Linux each worker
 here listens on a socket of its own, bound to the same address with SO_REUSEPORT, and the
 kernel spreads new connections over them (by a hash of the client's address and port).
 """
@@ -89,8 +89,8 @@ def run(app: str, *, host: str, port: int, workers: int, **options: Any) -> None
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     logger = logging.getLogger("uvicorn.error")
     try:
-        # Bound but not listening: it takes no connection, it holds the address while workers
-        # come and go.
+        # Bound but not listening, it takes no connection: it keeps the port bound while workers
+        # come and go (one chosen for port 0 is not handed to another socket).
         holder = reuse_port_socket(family, _unused(family, (host, port)))
     except OSError as error:  # said here once, not by every worker
         logger.error(error)
