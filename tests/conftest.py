@@ -185,6 +185,8 @@ class DeployedServer:
 def deploying(folder: Path) -> Iterator[DeployedServer]:
     """`eventdb serve` as deployed on a 2-core machine (two worker processes), on a new SQLite
     database in `folder` (which it migrates and seeds itself), its response cache off."""
+    if not Path("/proc/self/status").exists():
+        pytest.skip("reading a server's processes and sockets needs /proc (Linux)")
     port, workers = free_port(), 2
     log = folder / "server.log"
     environment = {k: v for k, v in os.environ.items() if not k.startswith("EVENTDB_")}
@@ -221,7 +223,5 @@ def deploying(folder: Path) -> Iterator[DeployedServer]:
 @pytest.fixture(scope="session")
 def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DeployedServer]:
     """A deployed server shared by the tests that only ask it questions (`deploying`)."""
-    if not Path("/proc/self/status").exists():
-        pytest.skip("reading a server's processes and sockets needs /proc (Linux)")
     with deploying(tmp_path_factory.mktemp("deployed")) as server:
         yield server

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 from api.serving import HELD_BYTES, CoalescingTransport, WorkerListener
 from tests.conftest import EVENTDB, DeployedServer, children, deploying
@@ -174,8 +173,6 @@ def test_each_worker_listens_on_a_socket_of_its_own(deployed: DeployedServer) ->
 
 def test_a_worker_started_again_listens_on_a_socket_of_its_own(tmp_path: Path) -> None:
     """uvicorn starts a worker again when one dies: the new one makes its own socket too."""
-    if not Path("/proc/self/status").exists():
-        pytest.skip("reading a server's processes and sockets needs /proc (Linux)")
     with deploying(tmp_path) as server:
         killed = next(iter(listening_workers(server)))
         os.kill(killed, signal.SIGKILL)
@@ -211,8 +208,9 @@ def test_connections_opened_at_once_are_spread_over_the_workers(
     deployed: DeployedServer,
 ) -> None:
     """16 keep-alive connections, as wrk or a proxy opens them: each worker answers some. (With
-    one socket shared, the first worker awake could take them all, but most often did not: the
-    test above is the one that fails without a socket per worker.)"""
+    one socket shared, the first worker awake could take them all, but most often did not:
+    test_each_worker_listens_on_a_socket_of_its_own is the one that fails without a socket per
+    worker.)"""
     connections = [socket.create_connection(("127.0.0.1", deployed.port)) for _ in range(16)]
     try:
         for connection in connections:
